@@ -268,6 +268,12 @@ func (c *Client) Request(ch Channel, msgType string, content any) (*wire.Message
 
 // Reply waits for the shell or control reply whose parent is msgID.
 func (c *Client) Reply(msgID string) (*wire.Message, error) {
+	return c.WaitReply(msgID, c.Timeout)
+}
+
+// WaitReply waits up to d for the shell or control reply whose parent is
+// msgID; it returns an error wrapping ErrTimeout if none came.
+func (c *Client) WaitReply(msgID string, d time.Duration) (*wire.Message, error) {
 	c.mu.Lock()
 	if m, ok := c.early[msgID]; ok {
 		delete(c.early, msgID)
@@ -282,7 +288,7 @@ func (c *Client) Reply(msgID string) (*wire.Message, error) {
 		delete(c.replies, msgID)
 		c.mu.Unlock()
 	}()
-	t := time.NewTimer(c.Timeout)
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case m := <-ch:
@@ -468,6 +474,22 @@ func (p *Pending) Wait() (reply *wire.Message, iopub []*wire.Message, err error)
 		return reply, p.messages(), ErrClosed
 	}
 	return reply, p.messages(), nil
+}
+
+// WaitIdle waits for status idle only, for requests that have no reply
+// (comm_open, comm_msg, comm_close), and returns the iopub messages.
+func (p *Pending) WaitIdle() ([]*wire.Message, error) {
+	defer p.c.unsubscribe(p.msg.Header.MsgID)
+	t := time.NewTimer(p.c.Timeout)
+	defer t.Stop()
+	select {
+	case <-p.sub.idle:
+	case <-t.C:
+		return p.messages(), fmt.Errorf("status idle for %s: %w", p.msg.Header.MsgID, ErrTimeout)
+	case <-p.c.ctx.Done():
+		return p.messages(), ErrClosed
+	}
+	return p.messages(), nil
 }
 
 func (p *Pending) messages() []*wire.Message {
