@@ -181,7 +181,7 @@ func (m *Message) Encode(key []byte) ([][]byte, error) {
 	}
 	frames := make([][]byte, 0, len(m.Identities)+6+len(m.Buffers))
 	frames = append(frames, m.Identities...)
-	frames = append(frames, []byte(Delimiter), sign(key, h, p, md, c), h, p, md, c)
+	frames = append(frames, []byte(Delimiter), Sign(key, h, p, md, c), h, p, md, c)
 	frames = append(frames, m.Buffers...)
 	return frames, nil
 }
@@ -193,9 +193,10 @@ func encodeHeader(h Header) ([]byte, error) {
 	return json.Marshal(h)
 }
 
-// sign returns the hex HMAC-SHA256 of parts under key, or an empty
-// signature for an empty key.
-func sign(key []byte, parts ...[]byte) []byte {
+// Sign returns the hex HMAC-SHA256 of parts under key (the signature
+// frame of a message whose parts are header, parent_header, metadata and
+// content), or an empty signature for an empty key.
+func Sign(key []byte, parts ...[]byte) []byte {
 	if len(key) == 0 {
 		return []byte{}
 	}

@@ -37,6 +37,13 @@ func AllowStdin(f InputFunc) ExecOption {
 	return func(e *execConfig) { e.content.AllowStdin = true; e.input = f }
 }
 
+// AllowStdinManual sets allow_stdin true without answering: input_request
+// messages arrive through Client.Unexpected and are answered with
+// Client.AnswerInput.
+func AllowStdinManual() ExecOption {
+	return func(e *execConfig) { e.content.AllowStdin = true; e.input = nil }
+}
+
 // ExecOutcome is everything a kernel sent for one execute_request.
 type ExecOutcome struct {
 	Request  *wire.Message             // the execute_request sent
