@@ -32,8 +32,14 @@ type Config struct {
 	// JSON, missing frames, unknown type) and per socket error; nil
 	// discards.
 	Log *log.Logger
-	// Linger is how long Serve waits, after a shutdown_reply, for queued
-	// iopub messages to leave before closing the sockets (default 50 ms).
+	// IOPubQueueBytes bounds the iopub bytes queued for one subscriber
+	// (default 64 MiB). When a subscriber's queue is full the kernel
+	// waits for it; one that stays full for 2 s is deemed stalled and
+	// its messages are dropped until it catches up.
+	IOPubQueueBytes int64
+	// Linger bounds how long Serve waits, after a shutdown_reply, for
+	// queued iopub messages to leave before closing the sockets
+	// (default 1 s).
 	Linger time.Duration
 }
 
@@ -53,7 +59,8 @@ type Kernel struct {
 	ctx    context.Context // cancelled by Shutdown
 	cancel context.CancelFunc
 
-	shell, control, stdin, iopub, hb zmq4.Socket
+	shell, control, stdin, hb zmq4.Socket
+	iopub                     *publisher
 
 	pubMu sync.Mutex // serializes iopub sends
 
@@ -103,7 +110,7 @@ func New(ci ConnectionInfo, h Handler, cfg Config) (*Kernel, error) {
 		cfg.LanguageVersion = strings.TrimPrefix(runtime.Version(), "go")
 	}
 	if cfg.Linger == 0 {
-		cfg.Linger = 50 * time.Millisecond
+		cfg.Linger = time.Second
 	}
 	lg := cfg.Log
 	if lg == nil {
@@ -126,40 +133,41 @@ func New(ci ConnectionInfo, h Handler, cfg Config) (*Kernel, error) {
 	k.shell = zmq4.NewRouter(ctx, zlog)
 	k.control = zmq4.NewRouter(ctx, zlog)
 	k.stdin = zmq4.NewRouter(ctx, zlog)
-	k.iopub = zmq4.NewPub(ctx, zlog)
 	k.hb = zmq4.NewRouter(ctx, zlog)
 	for _, s := range []struct {
 		name string
 		sck  zmq4.Socket
 		port int
 	}{{"shell", k.shell, ci.ShellPort}, {"control", k.control, ci.ControlPort}, {"stdin", k.stdin, ci.StdinPort},
-		{"iopub", k.iopub, ci.IOPubPort}, {"heartbeat", k.hb, ci.HBPort}} {
+		{"heartbeat", k.hb, ci.HBPort}} {
 		if err := s.sck.Listen(ci.Endpoint(s.port)); err != nil {
 			k.closeSockets()
 			cancel()
 			return nil, fmt.Errorf("jupyter: %s socket: %w", s.name, err)
 		}
 	}
-	// Bound the PUB socket's send queue: zmq4's default is unbounded
-	// (go-zeromq/zmq4#151). It only grows while a subscriber is slower
-	// than the kernel; past the mark messages are dropped, as libzmq's
-	// PUB drops at its high-water mark.
-	if err := k.iopub.SetOption(zmq4.OptionHWM, iopubHWM); err != nil {
+	// iopub is our own PUB (see publisher): zmq4's stalls behind one
+	// subscriber that stops reading.
+	network, addr, err := listenAddr(ci.Endpoint(ci.IOPubPort))
+	if err == nil {
+		k.iopub, err = newPublisher(network, addr, cfg.IOPubQueueBytes, lg)
+	}
+	if err != nil {
 		k.closeSockets()
 		cancel()
-		return nil, fmt.Errorf("jupyter: iopub high-water mark: %w", err)
+		return nil, fmt.Errorf("jupyter: iopub socket: %w", err)
 	}
 	return k, nil
 }
 
-// iopubHWM is the iopub send queue's high-water mark, in messages.
-const iopubHWM = 100000
-
 func (k *Kernel) closeSockets() {
-	for _, s := range []zmq4.Socket{k.shell, k.control, k.stdin, k.iopub, k.hb} {
+	for _, s := range []zmq4.Socket{k.shell, k.control, k.stdin, k.hb} {
 		if s != nil {
 			s.Close()
 		}
+	}
+	if k.iopub != nil {
+		k.iopub.Close()
 	}
 }
 
@@ -201,7 +209,9 @@ func (k *Kernel) Serve(ctx context.Context) error {
 	case <-time.After(5 * time.Second):
 		k.log.Printf("shell still busy 5s after shutdown; closing anyway")
 	}
-	time.Sleep(k.cfg.Linger) // let queued iopub messages leave
+	k.pubMu.Lock() // the last iopub messages are queued
+	k.pubMu.Unlock()
+	k.iopub.flush(k.cfg.Linger)
 	k.cancel()
 	k.closeSockets()
 	wg.Wait()
@@ -376,11 +386,8 @@ func (k *Kernel) publish(parent *wire.Message, msgType string, content any) {
 		return
 	}
 	k.pubMu.Lock()
-	err = k.iopub.SendMulti(zmq4.NewMsgFrom(frames...))
+	k.iopub.send(frames)
 	k.pubMu.Unlock()
-	if err != nil && k.ctx.Err() == nil {
-		k.log.Printf("iopub %s: %v", msgType, err)
-	}
 }
 
 func (k *Kernel) status(parent *wire.Message, state string) {

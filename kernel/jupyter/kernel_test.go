@@ -48,6 +48,13 @@ type testKernel struct {
 
 func startKernel(t *testing.T) *testKernel {
 	t.Helper()
+	return startKernelConfig(t, jupyter.Config{})
+}
+
+// startKernelConfig starts a kernel with cfg, adding a banner, help
+// links and a log.
+func startKernelConfig(t *testing.T, cfg jupyter.Config) *testKernel {
+	t.Helper()
 	_, path, err := jupytertest.WriteConnectionFile(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -57,11 +64,10 @@ func startKernel(t *testing.T) *testKernel {
 		t.Fatal(err)
 	}
 	tk := &testKernel{h: jupytertest.NewFakeHandler(), info: ci, path: path, log: &syncBuffer{}, served: make(chan error, 1)}
-	tk.k, err = jupyter.New(ci, tk.h, jupyter.Config{
-		Banner:    "gradbook test kernel",
-		HelpLinks: []wire.HelpLink{{Text: "autodiff", URL: "https://example.org/autodiff"}},
-		Log:       log.New(tk.log, "", 0),
-	})
+	cfg.Banner = "gradbook test kernel"
+	cfg.HelpLinks = []wire.HelpLink{{Text: "autodiff", URL: "https://example.org/autodiff"}}
+	cfg.Log = log.New(tk.log, "", 0)
+	tk.k, err = jupyter.New(ci, tk.h, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package jupytertest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -24,6 +25,7 @@ import (
 //	input PROMPT        Input(PROMPT, false), then stdout "got VALUE"
 //	error NAME VALUE    end the cell with that error
 //	value TEXT          the cell's value is text/plain TEXT
+//	spam N SIZE         N stdout streams of SIZE bytes each
 //
 // Any other line is an error "UnknownCommand". Complete offers Words
 // that extend the identifier before the cursor; Inspect finds Words;
@@ -106,6 +108,15 @@ func (h *FakeHandler) Execute(ctx context.Context, req jupyter.ExecuteRequest, o
 		case "error":
 			name, value, _ := strings.Cut(arg, " ")
 			return jupyter.ExecuteResult{Error: &jupyter.CellError{Name: name, Value: value, Traceback: []string{name + ": " + value}}}
+		case "spam":
+			var n, size int
+			if _, err := fmt.Sscan(arg, &n, &size); err != nil {
+				return jupyter.ExecuteResult{Error: &jupyter.CellError{Name: "BadSpam", Value: err.Error()}}
+			}
+			chunk := strings.Repeat("x", max(size-1, 0)) + "\n"
+			for range n {
+				out.Stream("stdout", chunk)
+			}
 		case "value":
 			res.Data = map[string]any{"text/plain": arg}
 			res.Metadata = map[string]any{}
