@@ -334,7 +334,10 @@ func (k *Kernel) readStdin() {
 			continue
 		}
 		k.inMu.Lock()
-		if k.inWait != "" && m.ParentHeader.MsgID == k.inWait {
+		// jupyter_client's KernelClient.input sends no parent_header;
+		// like ipykernel, take such a reply as the answer to the pending
+		// request. A reply naming another request is stale: drop it.
+		if p := m.ParentHeader.MsgID; k.inWait != "" && (p == k.inWait || p == "") {
 			k.inReply <- c.Value // buffered, one per request
 			k.inWait = ""
 		} else {
