@@ -1,6 +1,48 @@
 // Package display lets notebook code show rich output (HTML, Markdown,
 // LaTeX, SVG, PNG, JSON) while a cell runs.
+//
+// Every function sends one Event to the sink at once. The kernel's worker
+// installs the sink with SetSink and forwards events to Jupyter as
+// display_data, update_display_data and clear_output messages. Without a
+// sink, events print their text/plain form to standard output, so code
+// that uses display also runs in a plain Go program.
+//
+// Values whose types have a MimeBundle, HTML, Markdown, LaTeX, SVG or PNG
+// method (the interfaces below) render themselves when they are a cell's
+// last expression; Bundle computes that MIME bundle for compiled types.
 package display
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// MIME types used in bundles.
+const (
+	MIMEText     = "text/plain"
+	MIMEHTML     = "text/html"
+	MIMEMarkdown = "text/markdown"
+	MIMELaTeX    = "text/latex"
+	MIMESVG      = "image/svg+xml"
+	MIMEPNG      = "image/png"
+	MIMEJPEG     = "image/jpeg"
+	MIMEJSON     = "application/json"
+)
+
+// Event kinds.
+const (
+	KindDisplay = "display" // show a new output (display_data)
+	KindUpdate  = "update"  // replace the output with DisplayID (update_display_data)
+	KindClear   = "clear"   // clear the cell's output (clear_output)
+)
 
 // Event is one thing cell code asked the front end to show. The kernel's
 // worker installs a sink with SetSink and forwards events to Jupyter.
@@ -10,4 +52,161 @@ type Event struct {
 	Metadata  map[string]any
 	DisplayID string // for "display" (optional) and "update"
 	Wait      bool   // for "clear"
+}
+
+var (
+	sinkMu sync.RWMutex
+	sink   func(Event)
+	nextID atomic.Int64
+)
+
+// SetSink makes f receive every later Event and returns the previous
+// sink. A nil f restores the default, which prints each event's
+// text/plain form (or a placeholder naming its MIME types) to os.Stdout.
+// SetSink is safe to call concurrently with the display functions.
+func SetSink(f func(Event)) (previous func(Event)) {
+	sinkMu.Lock()
+	defer sinkMu.Unlock()
+	previous, sink = sink, f
+	return previous
+}
+
+func send(e Event) {
+	sinkMu.RLock()
+	f := sink
+	sinkMu.RUnlock()
+	if f == nil {
+		printEvent(e)
+		return
+	}
+	f(e)
+}
+
+func printEvent(e Event) {
+	if e.Kind == KindClear {
+		return
+	}
+	if s, ok := e.Data[MIMEText].(string); ok {
+		fmt.Fprintln(os.Stdout, s)
+		return
+	}
+	var kinds []string
+	for k := range e.Data {
+		kinds = append(kinds, k)
+	}
+	fmt.Fprintf(os.Stdout, "<display %v>\n", kinds)
+}
+
+// HTML shows s as text/html.
+func HTML(s string) { MIME(map[string]any{MIMEHTML: s, MIMEText: "<HTML>"}) }
+
+// Markdown shows s as text/markdown; its text/plain form is s itself.
+func Markdown(s string) { MIME(map[string]any{MIMEMarkdown: s, MIMEText: s}) }
+
+// LaTeX shows s as text/latex. Front ends render math between $…$ or $$…$$.
+func LaTeX(s string) { MIME(map[string]any{MIMELaTeX: s, MIMEText: s}) }
+
+// SVG shows an SVG document.
+func SVG(s string) { MIME(map[string]any{MIMESVG: s, MIMEText: "<SVG>"}) }
+
+// PNG shows PNG-encoded image bytes.
+func PNG(b []byte) {
+	MIME(map[string]any{MIMEPNG: base64.StdEncoding.EncodeToString(b), MIMEText: "<PNG>"})
+}
+
+// JPEG shows JPEG-encoded image bytes.
+func JPEG(b []byte) {
+	MIME(map[string]any{MIMEJPEG: base64.StdEncoding.EncodeToString(b), MIMEText: "<JPEG>"})
+}
+
+// Image shows img as a PNG. It returns the encoding error, if any.
+func Image(img image.Image) error {
+	b, err := EncodePNG(img)
+	if err != nil {
+		return err
+	}
+	PNG(b)
+	return nil
+}
+
+// EncodePNG encodes img as PNG bytes.
+func EncodePNG(img image.Image) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("display: encode png: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// EncodeJPEG encodes img as JPEG bytes with the given quality (1–100).
+func EncodeJPEG(img image.Image, quality int) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: quality}); err != nil {
+		return nil, fmt.Errorf("display: encode jpeg: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// JSON shows v as application/json; v must be JSON-encodable (maps,
+// slices, strings, numbers, bools, nil, or structs with json tags).
+func JSON(v any) { MIME(map[string]any{MIMEJSON: v, MIMEText: fmt.Sprintf("%v", v)}) }
+
+// Text shows s as plain text.
+func Text(s string) { MIME(map[string]any{MIMEText: s}) }
+
+// MIME shows a bundle: MIME type → content. Binary content ([]byte) is
+// base64-encoded, as Jupyter expects for images.
+func MIME(bundle map[string]any) {
+	send(Event{Kind: KindDisplay, Data: normalize(bundle)})
+}
+
+// Show shows bundle under a fresh display id and returns the id, so that
+// Update can replace the output later.
+func Show(bundle map[string]any) string {
+	id := NewID()
+	send(Event{Kind: KindDisplay, Data: normalize(bundle), DisplayID: id})
+	return id
+}
+
+// ShowID shows bundle under the given display id (an output that Update
+// with the same id will replace).
+func ShowID(id string, bundle map[string]any) {
+	send(Event{Kind: KindDisplay, Data: normalize(bundle), DisplayID: id})
+}
+
+// Update replaces every output shown under id with bundle.
+func Update(id string, bundle map[string]any) {
+	send(Event{Kind: KindUpdate, Data: normalize(bundle), DisplayID: id})
+}
+
+// Clear clears the cell's output. With wait true the front end clears
+// only when the next output arrives, which avoids flicker in animations.
+func Clear(wait bool) { send(Event{Kind: KindClear, Wait: wait}) }
+
+// NewID returns a display id unique within this process.
+func NewID() string { return "gb-" + strconv.FormatInt(nextID.Add(1), 10) }
+
+func normalize(bundle map[string]any) map[string]any {
+	out := make(map[string]any, len(bundle)+1)
+	for k, v := range bundle {
+		if b, ok := v.([]byte); ok && k != MIMEJSON {
+			v = base64.StdEncoding.EncodeToString(b)
+		}
+		out[k] = v
+	}
+	if _, ok := out[MIMEText]; !ok {
+		out[MIMEText] = ""
+	}
+	return out
+}
+
+// Value shows v with every MIME type its type offers (see Bundle) plus
+// its text/plain form, fmt's %v.
+func Value(v any) {
+	b := Bundle(v)
+	if b == nil {
+		b = map[string]any{}
+	}
+	b[MIMEText] = fmt.Sprintf("%v", v)
+	MIME(b)
 }

@@ -2,20 +2,64 @@
 // yaegi, evaluates them with cancellation, captures their value and
 // errors, and answers completion and inspection. It knows nothing of
 // ZeroMQ or Jupyter messages.
+//
+// # Cells
+//
+// A cell may mix imports, declarations and statements, with or without a
+// package clause and func main. Execute splits it into top-level units
+// (split.go), rewrites each one for the gaps of yaegi v0.16.1 that
+// YAEGI.md measured (rewrite.go), and evaluates them in source order:
+// consecutive declarations together, statements one at a time, so that
+// errors and panics carry the cell's own line:column. Statements before
+// a failing one have run, as in a Python notebook.
+//
+// # Limits
+//
+// Redeclaring a variable with := in a later cell keeps the old value
+// alive (a yaegi leak): long sessions grow, and assigning with = avoids
+// it. Types cannot be redefined (yaegi keeps the first definition), and
+// callers of a redefined func keep the old body until re-run. Goroutine
+// panics outside `go` statements of cells (callbacks run by compiled
+// code), stack overflows from non-func recursion and out-of-memory kill
+// the process: the worker that owns the Session must be supervised.
 package session
 
 import (
+	"bufio"
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"log"
 	"os"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/gradbook/gradbook/kernel/symbols"
 )
 
 // Options configures a Session.
 type Options struct {
-	Stdout, Stderr *os.File  // where cell output goes (pipes in the worker)
-	Stdin          io.Reader // what os.Stdin / fmt.Scan read in cells
+	Stdout, Stderr *os.File  // where cell output goes (pipes in the worker); nil: os.Stdout, os.Stderr
+	Stdin          io.Reader // what os.Stdin / fmt.Scan read in cells; nil: reads fail with ErrNoInput
 	Sandbox        bool      // grading mode: no net, exec, signals, file writes outside TempDir
 	TempDir        string
+
+	// StopTimeout bounds how long Execute waits, after an interrupt, for
+	// the interpreter to really stop; past it the Session is Stuck.
+	// Zero means 2 seconds.
+	StopTimeout time.Duration
+	// MaxCallDepth is the depth of nested calls of cell funcs past which
+	// a call panics ("infinite recursion?"). Zero means 2000.
+	MaxCallDepth int
+	// MaxAlloc is the largest make() a cell may ask for, in elements
+	// (checked when the size is a constant). Zero means 1<<30.
+	MaxAlloc int64
 }
 
 // Result is the outcome of one cell.
@@ -34,6 +78,19 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Name + ": " + e.Value }
 
+// Error names.
+const (
+	ErrSyntax      = "SyntaxError"      // the cell does not parse
+	ErrCompile     = "CompileError"     // yaegi rejected the code
+	ErrUnsupported = "UnsupportedError" // a Go feature yaegi lacks and no rewrite covers
+	ErrPanic       = "Panic"            // a runtime panic
+	ErrExit        = "Exit"             // os.Exit or log.Fatal was called
+	ErrInterrupted = "Interrupted"      // the context was cancelled
+	ErrInput       = "InputError"       // the cell read input that could not be given
+	ErrRedefined   = "RedefinedType"    // a type declared again with another definition
+	ErrMemory      = "MemoryError"      // a make() larger than Options.MaxAlloc
+)
+
 // Completion is the answer to a completion request; Start and End are
 // Unicode code point offsets into the code.
 type Completion struct {
@@ -41,12 +98,188 @@ type Completion struct {
 	Start, End int
 }
 
-// The methods below are the contract the worker relies on:
-//
-//	func New(opts Options) (*Session, error)
-//	func (s *Session) Execute(ctx context.Context, code string) Result
-//	func (s *Session) Evaluate(ctx context.Context, expr string) Result // user_expressions
-//	func (s *Session) Complete(code string, cursor int) Completion
-//	func (s *Session) Inspect(code string, cursor, detail int) (data map[string]any, found bool)
-//	func IsComplete(code string) (status, indent string)
-var _ = context.Background
+// ErrNoInput is what cells read from stdin when Options.Stdin is nil.
+var ErrNoInput = errors.New("session: no input available")
+
+// ExitError is the panic value of os.Exit in a cell: the interpreter
+// turns the exit into an error instead of ending the process.
+type ExitError struct{ Code int }
+
+func (e ExitError) Error() string { return fmt.Sprintf("os.Exit(%d)", e.Code) }
+
+// Session is one notebook's interpreter. Execute, Evaluate, Complete and
+// Inspect may be called from any goroutine; they are serialised.
+type Session struct {
+	opts  Options
+	mu    sync.Mutex
+	in    *interp.Interpreter
+	errf  *stderrFilter
+	input *inputReader
+	stuck atomic.Bool
+	// cancel is closed when the running cell is interrupted; it wakes
+	// time.Sleep in cells.
+	cancel atomic.Pointer[chan struct{}]
+
+	cell    int // cells executed
+	counter int // fresh names
+	imports map[string]bool
+	decls   map[string]*decl  // names declared by cells
+	pkgs    map[string]string // package name in cells → import path
+}
+
+// decl is a name a cell declared, for redefinition checks, completion
+// and inspection.
+type decl struct {
+	kind  string // "func", "type", "var", "const", "method"
+	text  string // the declaration's source
+	cell  int
+	line  int
+	calls map[string]bool // funcs called by a func
+	retFn bool            // a func whose result is a func (an iterator)
+}
+
+const (
+	stdinPkg      = "gbio__"        // compiled helpers visible in cells
+	goRecoverFunc = "gbGoRecover__" // prelude: recover in goroutines
+	depthVar      = "gbDepth__"     // prelude: call depth counter
+	lastVar       = "gbLast__"      // the last expression's value
+	userExprVar   = "gbUserExpr__"  // a user expression's value
+	displayPath   = "github.com/gradbook/gradbook/kernel/display"
+)
+
+// prelude is evaluated once per interpreter: Go 1.21 builtins yaegi
+// lacks and the helpers rewritten cells call.
+const prelude = `package main
+
+var gbDepth__ int
+
+func gbGoRecover__(at string) {
+	if r := recover(); r != nil {
+		fmt.Fprintf(os.Stderr, "panic in goroutine started at %s: %v\n", at, r)
+	}
+}
+
+func min[T cmp.Ordered](a, b T) T { if a != a || a < b { return a }; return b }
+
+func max[T cmp.Ordered](a, b T) T { if a != a || a > b { return a }; return b }
+
+func clear(x any) { reflect.ValueOf(x).Clear() }
+
+func gbZero__[T any](v T) T { var z T; return z }
+`
+
+var hostLogOnce sync.Once
+
+// New returns a Session with stdlib, display and the preloaded packages
+// imported under their names (no import line needed). New sends the
+// host's log output to io.Discard: yaegi logs internal panics there,
+// and they must not reach the cell's output.
+func New(opts Options) (*Session, error) {
+	if opts.Stdout == nil {
+		opts.Stdout = os.Stdout
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = os.Stderr
+	}
+	if opts.StopTimeout <= 0 {
+		opts.StopTimeout = 2 * time.Second
+	}
+	if opts.MaxCallDepth <= 0 {
+		opts.MaxCallDepth = 2000
+	}
+	if opts.MaxAlloc <= 0 {
+		opts.MaxAlloc = 1 << 30
+	}
+	hostLogOnce.Do(func() { log.SetOutput(io.Discard) })
+	s := &Session{
+		opts:    opts,
+		imports: map[string]bool{},
+		decls:   map[string]*decl{},
+		pkgs:    map[string]string{},
+	}
+	src := opts.Stdin
+	if src == nil {
+		src = errReader{ErrNoInput}
+	}
+	s.input = &inputReader{r: bufio.NewReader(src)}
+	errf, err := newStderrFilter(opts.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	s.errf = errf
+	env := os.Environ()
+	if opts.Sandbox {
+		env = []string{"HOME=" + opts.TempDir, "TMPDIR=" + opts.TempDir, "PATH=/usr/bin:/bin"}
+	}
+	s.in = interp.New(interp.Options{
+		Stdin:  s.input,
+		Stdout: opts.Stdout,
+		Stderr: errf.w,
+		Env:    env,
+	})
+	exports := stdlib.Symbols
+	if opts.Sandbox {
+		exports = sandboxExports(stdlib.Symbols, opts.TempDir)
+	}
+	for _, e := range []interp.Exports{exports, symbols.Symbols, s.overrides()} {
+		if err := s.in.Use(e); err != nil {
+			errf.close()
+			return nil, fmt.Errorf("session: load symbols: %w", err)
+		}
+	}
+	s.in.ImportUsed()
+	s.pkgs = packageNames(s.in)
+	if _, err := s.in.EvalWithContext(context.Background(), prelude); err != nil {
+		errf.close()
+		return nil, fmt.Errorf("session: prelude: %w", err)
+	}
+	return s, nil
+}
+
+// overrides replaces stdlib symbols whose behaviour must change in a
+// kernel: os.Exit panics with ExitError, time.Sleep wakes on interrupt,
+// and cells read os.Stdin through the session's input.
+func (s *Session) overrides() interp.Exports {
+	sleep := func(d time.Duration) {
+		if d <= 0 {
+			return
+		}
+		t := time.NewTimer(d)
+		defer t.Stop()
+		var stop chan struct{}
+		if p := s.cancel.Load(); p != nil {
+			stop = *p
+		}
+		select {
+		case <-t.C:
+		case <-stop:
+		}
+	}
+	var stdin io.Reader = s.input
+	return interp.Exports{
+		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(ExitError{Code: code}) })},
+		"time/time": {"Sleep": reflect.ValueOf(sleep)},
+		"gradbook.kernel/" + stdinPkg + "/" + stdinPkg: {
+			"Stdin": reflect.ValueOf(&stdin).Elem(),
+		},
+	}
+}
+
+// Stuck reports whether an interrupted cell is still running compiled
+// code that did not stop within Options.StopTimeout (a long gonum call,
+// a blocking syscall). The interpreter may then still change state in
+// the background: the owner should restart the worker. Stuck becomes
+// false again once that code has returned (checked by the next Execute).
+func (s *Session) Stuck() bool { return s.stuck.Load() }
+
+// Close releases the stderr pipe. The Session must not be used after.
+func (s *Session) Close() error {
+	s.errf.close()
+	return nil
+}
+
+// fresh returns a new identifier that cannot clash with user names.
+func (s *Session) fresh(base string) string {
+	s.counter++
+	return fmt.Sprintf("%s__%d", base, s.counter)
+}

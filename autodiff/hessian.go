@@ -1,0 +1,203 @@
+package autodiff
+
+import (
+	"fmt"
+)
+
+// Hessian returns the exact second derivative of the scalar function f at
+// x, with shape shape(x) ++ shape(x) and H[i.., j..] = ∂²f/∂xᵢ∂xⱼ (an n×n
+// matrix for a vector x; symmetric, so the layouts agree).
+//
+// It is computed forward-over-reverse: the forward pass carries one tangent
+// per element of x, and the reverse pass is evaluated with the package's own
+// operations, so the gradient it returns carries its tangents H·eᵢ. No
+// finite differences are involved. It panics if f(x) has more than one
+// element. Options: Kink (at a kink the second derivative is taken as 0).
+func Hessian(f Func, x *Tensor, opts ...Option) *Tensor {
+	cfg := newConfig(opts)
+	n := len(x.data)
+	tan := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		tan[i*n+i] = 1
+	}
+	xx, ctx := seedForward(x, tan, n, cfg.kink)
+	xx.req = true
+	y := f(xx)
+	if len(y.data) != 1 {
+		panic(fmt.Errorf("%w: Hessian needs a scalar function, f returned shape %s", ErrNotScalar, FormatShape(y.shape)))
+	}
+	h := newTensor(append(x.Shape(), x.shape...))
+	h.ensureMeta().jac = &jacInfo{layout: Numerator, mode: Forward, yShape: nil, xShape: x.Shape(), what: "Hessian"}
+	tp, id := y.resolve()
+	if tp == nil {
+		return h
+	}
+	grads := tp.gradOps(id, Ones(y.shape...), &cfg.kink)
+	_, xi := xx.resolve()
+	if g := grads[xi]; g != nil && g.fwd != nil {
+		copy(h.data, g.fwd.tan)
+	}
+	tp.free()
+	return withKinks(h, ctx.hits, cfg.kink)
+}
+
+// view returns a tensor sharing t's values and tangents but not its tape,
+// so that operations on it are not recorded.
+func view(t *Tensor) *Tensor {
+	if t == nil {
+		return nil
+	}
+	v := &Tensor{shape: t.shape, data: t.data, fwd: t.fwd, id: -1}
+	return v
+}
+
+// gradOps runs the reverse sweep from node root with the adjoint seed, using
+// tensor operations instead of raw loops, so that tangents carried by the
+// recorded values flow through the derivative rules (forward-over-reverse).
+// It returns the adjoint of every node (nil where none reached).
+func (tp *tape) gradOps(root int32, seed *Tensor, pol *Kink) []*Tensor {
+	grads := make([]*Tensor, root+1)
+	grads[root] = seed
+	acc := func(p int32, shape []int, g *Tensor) {
+		if p < 0 || g == nil {
+			return
+		}
+		if !sameShape(g.shape, shape) {
+			if sizeOf(shape) == 1 && len(g.data) != 1 {
+				g = Sum(g)
+			}
+			g = Reshape(g, shape...)
+		}
+		if grads[p] == nil {
+			grads[p] = g
+		} else {
+			grads[p] = Add(grads[p], g)
+		}
+	}
+	one, two, half := Scalar(1), Scalar(2), Scalar(0.5)
+	for i := root; i >= 0; i-- {
+		g := grads[i]
+		nd := *tp.at(i)
+		if g == nil || nd.op == opLeaf {
+			continue
+		}
+		a, b, out := view(nd.a), view(nd.b), view(nd.out)
+		var ga, gb *Tensor
+		switch nd.op {
+		case opAdd:
+			ga, gb = g, g
+		case opSub:
+			ga, gb = g, Neg(g)
+		case opMul:
+			ga, gb = Mul(g, b), Mul(g, a)
+		case opDiv:
+			ga = Div(g, b)
+			if nd.pb >= 0 {
+				gb = Neg(Mul(g, Div(out, b)))
+			}
+		case opPow:
+			ga = Mul(g, Mul(b, Pow(a, Sub(b, one))))
+			if nd.pb >= 0 {
+				gb = Mul(g, Mul(out, Log(a)))
+			}
+		case opMax, opAbs, opReLU:
+			// Piecewise linear: the local derivative is a constant mask.
+			ga = Mul(g, kinkMask(nd, 0, pol))
+			if nd.pb >= 0 {
+				gb = Mul(g, kinkMask(nd, 1, pol))
+			}
+		case opNeg:
+			ga = Neg(g)
+		case opExp:
+			ga = Mul(g, out)
+		case opLog:
+			ga = Div(g, a)
+		case opSin:
+			ga = Mul(g, Cos(a))
+		case opCos:
+			ga = Neg(Mul(g, Sin(a)))
+		case opTanh:
+			ga = Mul(g, Sub(one, Mul(out, out)))
+		case opSigmoid:
+			ga = Mul(g, Mul(out, Sub(one, out)))
+		case opSqrt:
+			ga = Div(Mul(g, half), out)
+		case opSum:
+			ga = Mul(g, Ones(a.shape...))
+		case opNorm2Sq:
+			ga = Mul(g, Mul(two, a))
+		case opDot:
+			ga, gb = Mul(g, b), Mul(g, a)
+		case opReshape:
+			ga = g
+		case opTranspose:
+			if len(a.shape) < 2 {
+				ga = g
+			} else {
+				ga = Transpose(g)
+			}
+		case opSlice:
+			ga = pad(g, a.shape, nd.lo)
+		case opPad:
+			ga = Reshape(sliceFlat(g, nd.lo, len(a.data)), a.shape...)
+		case opMatMul:
+			ga, gb = matmulAdjOps(a, b, g)
+		case opCheckpoint:
+			ga = checkpointOps(nd, a, g, pol)
+		default:
+			panic("autodiff: internal: no reverse rule for " + nd.op.String())
+		}
+		acc(nd.pa, nd.a.shape, ga)
+		if nd.pb >= 0 {
+			acc(nd.pb, nd.b.shape, gb)
+		}
+	}
+	return grads
+}
+
+// matmulAdjOps returns Ā = G Bᵀ and B̄ = Aᵀ G for C = A·B as tensor
+// operations, for every combination of matrix and vector operands.
+func matmulAdjOps(a, b, g *Tensor) (ga, gb *Tensor) {
+	switch {
+	case len(a.shape) == 2 && len(b.shape) == 2:
+		return MatMul(g, Transpose(b)), MatMul(Transpose(a), g)
+	case len(a.shape) == 2:
+		// b is a column: Ā = g bᵀ (outer product), b̄ = Aᵀ g.
+		m, p := a.shape[0], a.shape[1]
+		return MatMul(Reshape(g, m, 1), Reshape(b, 1, p)), MatMul(g, a)
+	default:
+		// a is a row: ā = B g, B̄ = a gᵀ.
+		p, q := b.shape[0], b.shape[1]
+		return MatMul(b, g), MatMul(Reshape(a, p, 1), Reshape(g, 1, q))
+	}
+}
+
+// kinkMask returns the constant local derivative of a piecewise-linear node
+// (Abs, ReLU, Max) with respect to argument arg, with the output's shape.
+func kinkMask(nd node, arg int, pol *Kink) *Tensor {
+	mask := newTensor(nd.out.shape)
+	ad := nd.a.data
+	var bd []float64
+	if nd.b != nil {
+		bd = nd.b.data
+	}
+	for j := range mask.data {
+		x, y := ad[0], 0.0
+		if len(ad) > 1 {
+			x = ad[j]
+		}
+		if bd != nil {
+			y = bd[0]
+			if len(bd) > 1 {
+				y = bd[j]
+			}
+		}
+		mask.data[j] = localAt(nd.op, arg, x, y, nd.out.data[j], pol)
+	}
+	return mask
+}
+
+// sliceFlat returns n elements of g from flat offset lo, as a vector.
+func sliceFlat(g *Tensor, lo, n int) *Tensor {
+	return Slice(Reshape(g, len(g.data)), lo, lo+n)
+}

@@ -1,0 +1,535 @@
+package autodiff
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Errors returned (or raised by Backward) for misuse of reverse mode. Test
+// them with errors.Is.
+var (
+	// ErrNotScalar: Backward needs a one-element output.
+	ErrNotScalar = errors.New("autodiff: Backward from a non-scalar")
+	// ErrFreed: the graph was already used by a Backward and then freed.
+	ErrFreed = errors.New("autodiff: graph already freed by Backward")
+	// ErrNoGraph: the tensor does not depend on anything that requires grad.
+	ErrNoGraph = errors.New("autodiff: no graph to differentiate")
+)
+
+// tape is the flat record of a forward pass: nodes in the order they were
+// computed, which is a topological order, with small integer links to the
+// nodes of their inputs.
+type tape struct {
+	chunks [][]node // fixed-size chunks: growing never copies nodes
+	n      int32    // number of nodes
+	freed  bool
+	fwd    *tape // set when merged into another tape
+	off    int32 // index shift into fwd
+	kinks  []KinkHit
+	slab   []Tensor // preallocated one-element results
+}
+
+// newOut returns a zeroed result tensor of the given shape for an op on a
+// and b. One-element results of recorded ops come from their tape's slab,
+// which saves an allocation per node on scalar graphs.
+func newOut(shape []int, a, b *Tensor) *Tensor {
+	if len(shape) == 0 {
+		tp := a.tape
+		if tp == nil && b != nil {
+			tp = b.tape
+		}
+		if tp != nil && tp.fwd == nil && !tp.freed {
+			if len(tp.slab) == 0 {
+				tp.slab = make([]Tensor, 128)
+			}
+			t := &tp.slab[0]
+			tp.slab = tp.slab[1:]
+			t.id = -1
+			t.data = t.one[:]
+			return t
+		}
+	}
+	return newTensor(shape)
+}
+
+// node is one recorded operation: out = op(a, b).
+type node struct {
+	op     opcode
+	pa, pb int32   // tape indices of a and b, −1 for a constant or none
+	a, b   *Tensor // operands (values used by the derivative rules)
+	out    *Tensor
+	fn     Func // the function of a Checkpoint node
+	lo     int  // flat offset of a Slice or Pad node
+	size   int  // number of elements of out
+}
+
+const (
+	chunkBits = 12
+	chunkSize = 1 << chunkBits
+)
+
+// at returns node i.
+func (tp *tape) at(i int32) *node {
+	return &tp.chunks[i>>chunkBits][i&(chunkSize-1)]
+}
+
+// push appends a node and returns its index.
+func (tp *tape) push(n node) int32 {
+	i := tp.n
+	if int(i>>chunkBits) == len(tp.chunks) {
+		size := chunkSize
+		if i == 0 {
+			size = 16 // small graphs stay small
+		}
+		tp.chunks = append(tp.chunks, make([]node, 0, size))
+	}
+	c := &tp.chunks[i>>chunkBits]
+	if len(*c) == cap(*c) {
+		// Only the first chunk starts small; grow it to full size.
+		nc := make([]node, len(*c), chunkSize)
+		copy(nc, *c)
+		*c = nc
+	}
+	*c = append(*c, n)
+	tp.n++
+	return i
+}
+
+// free releases the nodes after a Backward: the graph cannot be walked again.
+func (tp *tape) free() {
+	tp.freed = true
+	tp.chunks, tp.n = nil, 0
+}
+
+// resolve returns the live tape and index of t's node, following merges.
+func (t *Tensor) resolve() (*tape, int32) {
+	tp, id := t.tape, t.id
+	if tp == nil {
+		return nil, -1
+	}
+	if tp.fwd != nil {
+		for tp.fwd != nil {
+			id += tp.off
+			tp = tp.fwd
+		}
+		t.tape, t.id = tp, id
+	}
+	return tp, id
+}
+
+// RequiresGrad marks t as an input whose gradient Backward computes (a leaf
+// of the graph) and returns t. Operations on t are recorded from then on.
+// It panics if t is itself the result of recorded operations.
+func (t *Tensor) RequiresGrad() *Tensor {
+	if t.tape != nil && !t.req {
+		panic("autodiff: RequiresGrad on a computed tensor: call it on the inputs, or use Detach().RequiresGrad() to start a new graph here")
+	}
+	t.req = true
+	return t
+}
+
+// IsRecorded reports whether t requires grad or was computed from a tensor
+// that does, so that Backward can run from it.
+func (t *Tensor) IsRecorded() bool { return t.req || t.tape != nil }
+
+// Grad returns the gradient accumulated in t by Backward calls, with t's
+// shape, or nil if no Backward reached t yet.
+func (t *Tensor) Grad() *Tensor { return t.grad }
+
+// ZeroGrad resets the accumulated gradient to zeros and returns t. Call it
+// between Backward calls that should not add up.
+func (t *Tensor) ZeroGrad() *Tensor {
+	if t.grad != nil {
+		clear(t.grad.data)
+	}
+	return t
+}
+
+// pickTape returns the tape on which an op on a and b is recorded,
+// registering leaves and merging tapes when the operands come from
+// different graphs. It returns nil when the result belongs to a freed graph.
+func pickTape(a, b *Tensor) *tape {
+	var tp *tape
+	for _, x := range [2]*Tensor{a, b} {
+		if x == nil || x.req {
+			continue
+		}
+		xt, _ := x.resolve()
+		if xt == nil {
+			continue
+		}
+		if xt.freed {
+			return nil
+		}
+		if tp == nil {
+			tp = xt
+		} else if tp != xt {
+			tp = merge(tp, xt)
+		}
+	}
+	for _, x := range [2]*Tensor{a, b} {
+		if x == nil || !x.req {
+			continue
+		}
+		xt, _ := x.resolve()
+		if xt != nil && !xt.freed {
+			if tp == nil {
+				tp = xt
+			} else if tp != xt {
+				tp = merge(tp, xt)
+			}
+		}
+	}
+	if tp == nil {
+		tp = &tape{}
+	}
+	return tp
+}
+
+// merge appends src's nodes to dst, redirects src to dst and returns dst.
+func merge(dst, src *tape) *tape {
+	off := dst.n
+	for i := int32(0); i < src.n; i++ {
+		n := *src.at(i)
+		if n.pa >= 0 {
+			n.pa += off
+		}
+		if n.pb >= 0 {
+			n.pb += off
+		}
+		dst.push(n)
+	}
+	dst.kinks = append(dst.kinks, src.kinks...)
+	src.chunks, src.n, src.kinks = nil, 0, nil
+	src.fwd, src.off = dst, off
+	return dst
+}
+
+// ref returns x's node index on tp, registering x as a leaf if needed, or −1
+// for a constant.
+func (tp *tape) ref(x *Tensor) int32 {
+	if x == nil {
+		return -1
+	}
+	xt, id := x.resolve()
+	if xt == tp {
+		return id
+	}
+	if !x.req {
+		return -1
+	}
+	x.tape, x.id = tp, tp.push(node{op: opLeaf, pa: -1, pb: -1, out: x, size: len(x.data)})
+	return x.id
+}
+
+// record appends out = op(a, b) to the tape of its operands.
+func record(op opcode, out, a, b *Tensor) {
+	tp := pickTape(a, b)
+	if tp == nil {
+		// An operand's graph was freed: the result cannot be differentiated.
+		out.tape, out.id = freedTape, -1
+		return
+	}
+	pa, pb := tp.ref(a), tp.ref(b)
+	out.tape, out.id = tp, tp.push(node{op: op, pa: pa, pb: pb, a: a, b: b, out: out, size: len(out.data)})
+}
+
+// freedTape marks results computed from a freed graph.
+var freedTape = &tape{freed: true}
+
+// Backward computes the gradient of t, a one-element tensor, with respect
+// to every tensor that requires grad and t depends on, and adds it to their
+// Grad (gradients accumulate: call ZeroGrad to reset). The graph is freed
+// afterwards. Options (Kink) choose the subgradient at kinks.
+//
+// Backward panics with an error wrapping ErrNotScalar if t has more than one
+// element, ErrFreed if its graph was already used by a Backward, and
+// ErrNoGraph if t depends on nothing that requires grad. TryBackward returns
+// these errors instead.
+func (t *Tensor) Backward(opts ...Option) {
+	if err := t.TryBackward(opts...); err != nil {
+		panic(err)
+	}
+}
+
+// TryBackward is Backward returning its error instead of panicking.
+func (t *Tensor) TryBackward(opts ...Option) error {
+	tp, id, err := t.graph("Backward")
+	if err != nil {
+		return err
+	}
+	cfg := newConfig(opts)
+	b := tp.reverse(id, []float64{1}, 1, &cfg.kink, true)
+	b.release()
+	tp.free()
+	return nil
+}
+
+// graph checks that t is a one-element output with a live graph.
+func (t *Tensor) graph(what string) (*tape, int32, error) {
+	if len(t.data) != 1 {
+		return nil, 0, fmt.Errorf("%w: %s needs a scalar output, and this one has shape %s.\n"+
+			"The derivative of a vector or matrix output is a Jacobian, not a gradient: reverse mode computes "+
+			"one vector–Jacobian product vᵀJ per pass. Use Sum(y).Backward() for v = 1 (PyTorch's "+
+			"y.backward(ones)), VJP(f, x, v) for another v, or Jacobian(f, x) for all of J", ErrNotScalar, what, FormatShape(t.shape))
+	}
+	tp, id := t.resolve()
+	if tp == nil && t.req {
+		// d t / d t = 1 for a leaf used directly.
+		tp = &tape{}
+		id = tp.ref(t)
+	}
+	if tp == nil {
+		return nil, 0, fmt.Errorf("%w: %s: this value does not depend on any tensor that requires grad; "+
+			"call RequiresGrad() on the inputs before computing with them", ErrNoGraph, what)
+	}
+	if tp.freed || id < 0 {
+		return nil, 0, fmt.Errorf("%w: %s: a Backward already walked this graph and freed its stored "+
+			"intermediate values. Recompute the forward pass (call f again) before the next Backward; "+
+			"note that gradients add up in Grad(), so call ZeroGrad() first unless you want the sum", ErrFreed, what)
+	}
+	return tp, id, nil
+}
+
+// bwd holds the adjoints of one reverse pass: k rows per node (one per seed).
+type bwd struct {
+	tp      *tape
+	k       int
+	pol     *Kink
+	accum   bool // leaves add into their Grad
+	off     []int
+	touched []bool
+	arena   []float64
+}
+
+var bwdPool sync.Pool
+
+// adj returns the adjoint rows of node i, zeroing them on first use.
+func (b *bwd) adj(i int32) []float64 {
+	n := b.tp.at(i)
+	if b.touched[i] {
+		if b.accum && n.op == opLeaf {
+			return n.out.grad.data
+		}
+		return b.arena[b.off[i] : b.off[i]+b.k*n.size]
+	}
+	b.touched[i] = true
+	if b.accum && n.op == opLeaf {
+		x := n.out
+		if x.grad == nil {
+			x.grad = newTensor(x.shape)
+		}
+		return x.grad.data
+	}
+	s := b.arena[b.off[i] : b.off[i]+b.k*n.size]
+	clear(s)
+	return s
+}
+
+// release returns the buffers to the pool.
+func (b *bwd) release() {
+	b.tp = nil
+	bwdPool.Put(b)
+}
+
+// reverse runs the reverse sweep from node root with k seed rows (seed has
+// k·size(root) values) and returns the adjoints. When accum is set, leaf
+// adjoints are added into the leaves' Grad.
+func (tp *tape) reverse(root int32, seed []float64, k int, pol *Kink, accum bool) *bwd {
+	n := int(root) + 1
+	b, _ := bwdPool.Get().(*bwd)
+	if b == nil {
+		b = &bwd{}
+	}
+	b.tp, b.k, b.pol, b.accum = tp, k, pol, accum
+	if cap(b.off) < n {
+		b.off = make([]int, n)
+		b.touched = make([]bool, n)
+	}
+	b.off, b.touched = b.off[:n], b.touched[:n]
+	clear(b.touched)
+	total := 0
+	for i := 0; i < n; i++ {
+		b.off[i] = total
+		total += k * tp.at(int32(i)).size
+	}
+	if cap(b.arena) < total {
+		b.arena = make([]float64, total)
+	}
+	b.arena = b.arena[:total]
+	axpy(1, seed, b.adj(root))
+	for i := root; i >= 0; i-- {
+		if b.touched[i] {
+			b.step(i)
+		}
+	}
+	return b
+}
+
+// step propagates node i's adjoint to its operands.
+func (b *bwd) step(i int32) {
+	nd := b.tp.at(i)
+	if nd.op == opLeaf {
+		return
+	}
+	g := b.adj(i)
+	k := b.k
+	out := nd.out
+	n := len(out.data)
+	if nd.op.elementwise() {
+		if n == 1 && k == 1 {
+			// Scalar fast path.
+			x, y := nd.a.data[0], 0.0
+			if nd.b != nil {
+				y = nd.b.data[0]
+			}
+			if nd.pa >= 0 {
+				b.adj(nd.pa)[0] += g[0] * localAt(nd.op, 0, x, y, out.data[0], b.pol)
+			}
+			if nd.pb >= 0 {
+				b.adj(nd.pb)[0] += g[0] * localAt(nd.op, 1, x, y, out.data[0], b.pol)
+			}
+			return
+		}
+		for arg, p := range [2]int32{nd.pa, nd.pb} {
+			if p < 0 {
+				continue
+			}
+			dst := b.adj(p)
+			ad := nd.a.data
+			var bd []float64
+			if nd.b != nil {
+				bd = nd.b.data
+			}
+			ba, bb := len(ad) != 1, len(bd) > 1
+			sa := len(dst) / k
+			for d := 0; d < k; d++ {
+				gd := g[d*n : d*n+n]
+				dd := dst[d*sa : d*sa+sa]
+				s := 0.0
+				for j, gv := range gd {
+					x, y := ad[0], 0.0
+					if ba {
+						x = ad[j]
+					}
+					if bd != nil {
+						y = bd[0]
+						if bb {
+							y = bd[j]
+						}
+					}
+					v := gv * localAt(nd.op, arg, x, y, out.data[j], b.pol)
+					if sa == 1 {
+						s += v
+					} else {
+						dd[j] += v
+					}
+				}
+				if sa == 1 {
+					dd[0] += s
+				}
+			}
+		}
+		return
+	}
+	switch nd.op {
+	case opSum:
+		dst := b.adj(nd.pa)
+		sa := len(nd.a.data)
+		for d := 0; d < k; d++ {
+			gd := g[d]
+			for j := range dst[d*sa : d*sa+sa] {
+				dst[d*sa+j] += gd
+			}
+		}
+	case opNorm2Sq:
+		dst := b.adj(nd.pa)
+		sa := len(nd.a.data)
+		for d := 0; d < k; d++ {
+			axpy(2*g[d], nd.a.data, dst[d*sa:d*sa+sa])
+		}
+	case opDot:
+		sa := len(nd.a.data)
+		if nd.pa >= 0 {
+			dst := b.adj(nd.pa)
+			for d := 0; d < k; d++ {
+				axpy(g[d], nd.b.data, dst[d*sa:d*sa+sa])
+			}
+		}
+		if nd.pb >= 0 {
+			dst := b.adj(nd.pb)
+			for d := 0; d < k; d++ {
+				axpy(g[d], nd.a.data, dst[d*sa:d*sa+sa])
+			}
+		}
+	case opReshape:
+		axpy(1, g, b.adj(nd.pa))
+	case opTranspose:
+		dst := b.adj(nd.pa)
+		if len(nd.a.shape) < 2 {
+			axpy(1, g, dst)
+			break
+		}
+		tmp := make([]float64, n)
+		for d := 0; d < k; d++ {
+			permuteRev(tmp, g[d*n:d*n+n], out.shape)
+			axpy(1, tmp, dst[d*n:d*n+n])
+		}
+	case opSlice:
+		dst := b.adj(nd.pa)
+		sa := len(nd.a.data)
+		for d := 0; d < k; d++ {
+			axpy(1, g[d*n:d*n+n], dst[d*sa+nd.lo:])
+		}
+	case opPad:
+		dst := b.adj(nd.pa)
+		sa := len(nd.a.data)
+		for d := 0; d < k; d++ {
+			axpy(1, g[d*n+nd.lo:d*n+nd.lo+sa], dst[d*sa:d*sa+sa])
+		}
+	case opMatMul:
+		b.matmulStep(nd, g)
+	case opCheckpoint:
+		b.checkpointStep(nd, g)
+	default:
+		panic("autodiff: internal: no reverse rule for " + nd.op.String())
+	}
+}
+
+// matmulStep propagates the adjoint G of C = A·B (m×p)(p×q):
+//
+//	Ā += G Bᵀ,  B̄ += Aᵀ G
+func (b *bwd) matmulStep(nd *node, g []float64) {
+	m, p, q, _ := mmDims(nd.a, nd.b)
+	k := b.k
+	A, B := nd.a.data, nd.b.data
+	if nd.pa >= 0 {
+		dst := b.adj(nd.pa)
+		switch {
+		case m == 1:
+			// rows of Ā (k×p) += G (k×q) · Bᵀ
+			gemm(false, true, k, p, q, 1, g, q, B, q, 1, dst, p)
+		case q == 1 && k == 1:
+			ger(m, p, 1, g, B, dst)
+		default:
+			for d := 0; d < k; d++ {
+				gemm(false, true, m, p, q, 1, g[d*m*q:], q, B, q, 1, dst[d*m*p:], p)
+			}
+		}
+	}
+	if nd.pb >= 0 {
+		dst := b.adj(nd.pb)
+		switch {
+		case q == 1:
+			// rows of B̄ (k×p) += G (k×m) · A
+			gemm(false, false, k, p, m, 1, g, m, A, p, 1, dst, p)
+		case m == 1 && k == 1:
+			ger(p, q, 1, A, g, dst)
+		default:
+			for d := 0; d < k; d++ {
+				gemm(true, false, p, q, m, 1, A, p, g[d*m*q:], q, 1, dst[d*p*q:], q)
+			}
+		}
+	}
+}

@@ -1,0 +1,292 @@
+package session
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"path"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/gradbook/gradbook/kernel/symbols"
+)
+
+// Bookkeeping of what cells declared: redefinition checks, completion,
+// inspection, and the few type facts the rewrites need.
+
+// checkRedefinitions refuses a cell that declares an existing type with
+// another definition: yaegi would silently keep the old one.
+func (s *Session) checkRedefinitions(units []*unit) *Error {
+	for _, u := range units {
+		if u.kind != unitDecl {
+			continue
+		}
+		for _, d := range u.file.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				continue
+			}
+			for _, sp := range gd.Specs {
+				ts := sp.(*ast.TypeSpec)
+				prev := s.decls[ts.Name.Name]
+				if prev != nil && prev.kind == "type" && prev.text != exprText(u, ts) {
+					msg := fmt.Sprintf("type %s is already defined (cell %d, line %d) and the Go interpreter cannot redefine types; restart the kernel to change it, or use a new name",
+						ts.Name.Name, prev.cell, prev.line)
+					return &Error{Name: ErrRedefined, Value: msg, Traceback: []string{ErrRedefined + ": " + msg}}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// register records the declarations of a successful decl step and warns
+// when a redefined func still has callers bound to its old body.
+func (s *Session) register(st step) {
+	for _, k := range st.imps {
+		s.imports[k] = true
+		name, p, _ := strings.Cut(k, " ")
+		if name == "" {
+			name = path.Base(p)
+		}
+		if name != "_" && name != "." {
+			s.pkgs[name] = p
+		}
+	}
+	for _, u := range st.decls {
+		for _, d := range u.file.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				name := d.Name.Name
+				kind := "func"
+				if d.Recv != nil && len(d.Recv.List) > 0 {
+					kind = "method"
+					name = recvName(d.Recv.List[0].Type) + "." + name
+				}
+				text := exprText(u, d)
+				nd := &decl{kind: kind, text: text, cell: s.cell, line: u.fset.Position(d.Pos()).Line, calls: calls(d.Body)}
+				if r := d.Type.Results; r != nil && len(r.List) == 1 {
+					_, nd.retFn = r.List[0].Type.(*ast.FuncType)
+				}
+				if prev := s.decls[name]; prev != nil && kind == "func" && prev.text != text {
+					s.warnCallers(name)
+				}
+				s.decls[name] = nd
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					if ts, ok := sp.(*ast.TypeSpec); ok {
+						if s.decls[ts.Name.Name] == nil || s.decls[ts.Name.Name].kind != "type" {
+							s.decls[ts.Name.Name] = &decl{kind: "type", text: exprText(u, ts), cell: s.cell, line: u.fset.Position(ts.Pos()).Line}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// registerStmt records the variables and constants a statement declared.
+func (s *Session) registerStmt(u *unit) {
+	add := func(kind string, ids []*ast.Ident) {
+		for _, id := range ids {
+			if id.Name != "_" {
+				s.decls[id.Name] = &decl{kind: kind, text: u.text, cell: s.cell, line: u.line}
+			}
+		}
+	}
+	switch st := u.stmt.(type) {
+	case *ast.AssignStmt:
+		if st.Tok == token.DEFINE {
+			var ids []*ast.Ident
+			for _, l := range st.Lhs {
+				if id, ok := l.(*ast.Ident); ok {
+					ids = append(ids, id)
+				}
+			}
+			add("var", ids)
+		}
+	case *ast.DeclStmt:
+		if gd, ok := st.Decl.(*ast.GenDecl); ok {
+			for _, sp := range gd.Specs {
+				switch sp := sp.(type) {
+				case *ast.ValueSpec:
+					add(strings.ToLower(gd.Tok.String()), sp.Names)
+				case *ast.TypeSpec:
+					add("type", []*ast.Ident{sp.Name})
+				}
+			}
+		}
+	}
+}
+
+func (s *Session) warnCallers(name string) {
+	var callers []string
+	for n, d := range s.decls {
+		if d.calls[name] && n != name {
+			callers = append(callers, n)
+		}
+	}
+	if len(callers) == 0 {
+		return
+	}
+	sort.Strings(callers)
+	fmt.Fprintf(s.errf.w, "warning: func %s was redefined, but %s (declared earlier) still call the old %s: re-run the cells that declare them\n",
+		name, strings.Join(callers, ", "), name)
+}
+
+func recvName(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.StarExpr:
+		return recvName(e.X)
+	case *ast.IndexExpr:
+		return recvName(e.X)
+	case *ast.IndexListExpr:
+		return recvName(e.X)
+	case *ast.Ident:
+		return e.Name
+	}
+	return "?"
+}
+
+// calls returns the names of the funcs called in body.
+func calls(body *ast.BlockStmt) map[string]bool {
+	m := map[string]bool{}
+	if body == nil {
+		return m
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok {
+			if id, ok := c.Fun.(*ast.Ident); ok {
+				m[id.Name] = true
+			}
+		}
+		return true
+	})
+	return m
+}
+
+// isCellType reports whether e names a type declared in a cell.
+func (s *Session) isCellType(e ast.Expr) bool {
+	if p, ok := e.(*ast.ParenExpr); ok {
+		e = p.X
+	}
+	if st, ok := e.(*ast.StarExpr); ok {
+		e = st.X
+	}
+	id, ok := e.(*ast.Ident)
+	return ok && s.decls[id.Name] != nil && s.decls[id.Name].kind == "type"
+}
+
+func (s *Session) global(name string) (reflect.Value, bool) {
+	if d := s.decls[name]; d == nil || (d.kind != "var" && d.kind != "const") {
+		return reflect.Value{}, false
+	}
+	v, ok := s.in.Globals()[name]
+	return v, ok && v.IsValid()
+}
+
+// globalIsInt reports whether a global of earlier cells holds an integer.
+func (s *Session) globalIsInt(name string) bool {
+	v, ok := s.global(name)
+	if !ok {
+		return false
+	}
+	if c, ok := v.Interface().(constant.Value); ok {
+		return c.Kind() == constant.Int
+	}
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}
+
+// globalIsFunc reports whether a global variable of earlier cells holds a func.
+func (s *Session) globalIsFunc(name string) bool {
+	v, ok := s.global(name)
+	return ok && v.Kind() == reflect.Func
+}
+
+// funcReturnsFunc reports whether a cell func returns a func (an iterator).
+func (s *Session) funcReturnsFunc(name string) bool {
+	d := s.decls[name]
+	return d != nil && d.kind == "func" && d.retFn
+}
+
+// checkAlloc refuses a make() whose constant size exceeds MaxAlloc
+// elements, before the cell runs: such a make would kill the process.
+func (s *Session) checkAlloc(code string, u *unit) *Error {
+	var root ast.Node = u.stmt
+	if u.file != nil {
+		root = u.file
+	}
+	var e *Error
+	ast.Inspect(root, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok || e != nil {
+			return e == nil
+		}
+		if id, ok := c.Fun.(*ast.Ident); !ok || id.Name != "make" || len(c.Args) < 2 {
+			return true
+		}
+		for _, a := range c.Args[1:] {
+			v, ok := constValue(u, a)
+			if !ok {
+				continue
+			}
+			if n, exact := constant.Int64Val(constant.ToInt(v)); !exact || n > s.opts.MaxAlloc {
+				p := u.fset.Position(a.Pos())
+				msg := fmt.Sprintf("%d:%d: make of %s elements exceeds the kernel's limit of %d elements", p.Line, p.Column, exprText(u, a), s.opts.MaxAlloc)
+				e = &Error{Name: ErrMemory, Value: msg, Traceback: caret(code, p.Line, p.Column, ErrMemory+": "+msg)}
+			}
+		}
+		return true
+	})
+	return e
+}
+
+// packageNames returns the name under which ImportUsed makes each
+// preloaded package visible in cells ("math_rand" when two collide).
+func packageNames(_ *interp.Interpreter) map[string]string {
+	count := map[string]int{}
+	var paths []string
+	for _, exp := range []interp.Exports{stdlib.Symbols, symbols.Symbols} {
+		for k := range exp {
+			p := path.Dir(k)
+			paths = append(paths, p)
+			count[path.Base(p)]++
+		}
+	}
+	names := map[string]string{}
+	for _, p := range paths {
+		name := path.Base(p)
+		if count[name] > 1 {
+			if i := strings.LastIndex(p, "/"); i >= 0 {
+				name = p[:i] + "_" + p[i+1:]
+			}
+		}
+		names[name] = p
+	}
+	return names
+}
+
+// exportsOf returns the symbol table of an import path.
+func exportsOf(p string) map[string]reflect.Value {
+	for _, exp := range []interp.Exports{stdlib.Symbols, symbols.Symbols} {
+		if m, ok := exp[p+"/"+path.Base(p)]; ok {
+			return m
+		}
+		for k, m := range exp {
+			if path.Dir(k) == p {
+				return m
+			}
+		}
+	}
+	return nil
+}

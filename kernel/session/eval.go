@@ -1,0 +1,499 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"reflect"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// stepKind says how a step's source is evaluated.
+type stepKind int
+
+const (
+	stepDecl  stepKind = iota // declarations (decl mode)
+	stepStmt                  // one statement (statement mode)
+	stepValue                 // the last expression, bound to lastVar
+)
+
+// step is one EvalWithContext of a cell.
+type step struct {
+	kind  stepKind
+	src   string
+	u     *unit    // first unit of the step, for error positions
+	plain string   // stepValue: the source to run if the expression has no single value
+	decls []*unit  // stepDecl: units to register on success
+	imps  []string // stepDecl: import keys to record on success
+}
+
+// Execute runs one cell and returns its value and error. It returns when
+// the cell is done, or soon after ctx is cancelled: it then waits (up to
+// Options.StopTimeout) until the interpreter has really stopped, so an
+// interrupted loop can never resume behind the next cell; past the
+// timeout it returns an Interrupted error and Stuck reports true. The
+// state of earlier cells survives errors and interrupts.
+func (s *Session) Execute(ctx context.Context, code string) Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stuck.Load() {
+		if !s.waitStopped(callerGID(), s.opts.StopTimeout) {
+			return Result{Err: &Error{Name: ErrInterrupted, Value: "an interrupted cell is still running compiled code; restart the kernel"}}
+		}
+		s.stuck.Store(false)
+	}
+	s.cell++
+	ch := make(chan struct{})
+	s.cancel.Store(&ch)
+	stop := context.AfterFunc(ctx, func() { close(ch) })
+	defer stop()
+
+	res := s.execute(ctx, code)
+	if err := s.input.takeErr(); err != nil && res.Err == nil {
+		res = Result{Err: &Error{Name: ErrInput, Value: "the cell read input, but none could be given: " + err.Error(),
+			Traceback: []string{"InputError: " + err.Error()}}}
+	}
+	s.errf.flush()
+	s.errf.takeFrames()
+	return res
+}
+
+func (s *Session) execute(ctx context.Context, code string) Result {
+	units, hasPkg, err := splitCell(code)
+	if err != nil {
+		return Result{Err: syntaxError(code, err)}
+	}
+	if e := s.checkRedefinitions(units); e != nil {
+		return Result{Err: e}
+	}
+	mainName := ""
+	for _, u := range units {
+		if u.file != nil {
+			for _, d := range u.file.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+					mainName = fmt.Sprintf("main__c%d", s.cell)
+				}
+			}
+		}
+	}
+	_ = hasPkg
+	rws := make([]*rewriter, len(units))
+	ints := map[string]bool{}
+	for i, u := range units {
+		r := &rewriter{u: u, s: s, intNames: ints, guard: true, maxDepth: s.opts.MaxCallDepth}
+		if mainName != "" {
+			r.renameMain(mainName)
+		}
+		r.rewrite()
+		if r.rangeFn {
+			return Result{Err: unsupported(code, u, "range over a func (Go 1.23 iterators)",
+				"call the iterator with a yield func instead: seq(func(v T) bool { …; return true })")}
+		}
+		if e := s.checkAlloc(code, u); e != nil {
+			return Result{Err: e}
+		}
+		for _, w := range r.warnings {
+			fmt.Fprintln(s.errf.w, w)
+		}
+		rws[i] = r
+	}
+	steps, deferred := s.plan(units, rws)
+	if mainName != "" {
+		steps = append(steps, step{kind: stepStmt, src: "{}\n" + mainName + "()", u: units[len(units)-1]})
+	}
+	var res Result
+	if _, err := s.in.EvalWithContext(ctx, "{}\n"+depthVar+" = 0"); err != nil {
+		return Result{Err: &Error{Name: ErrCompile, Value: err.Error()}}
+	}
+	var last reflect.Value
+	haveValue := false
+	for _, st := range steps {
+		if ctx.Err() != nil {
+			res.Err = s.interrupted(callerGID())
+			break
+		}
+		v, err := s.in.EvalWithContext(ctx, st.src)
+		if err != nil && st.kind == stepValue && (isCompileError(err) || compilePanic(err) != "") {
+			st.kind = stepStmt // no single value: run it as a statement
+			v, err = s.in.EvalWithContext(ctx, st.plain)
+		}
+		if err != nil {
+			res.Err = s.cellError(ctx, code, st, err)
+			break
+		}
+		switch st.kind {
+		case stepDecl:
+			s.register(st)
+		case stepValue:
+			last, haveValue = v, true
+			s.registerStmt(st.u)
+		default:
+			s.registerStmt(st.u)
+		}
+	}
+	if res.Err == nil || res.Err.Name == ErrPanic {
+		for i := len(deferred) - 1; i >= 0; i-- {
+			if _, err := s.in.EvalWithContext(ctx, deferred[i].src); err != nil && res.Err == nil {
+				res.Err = s.cellError(ctx, code, deferred[i], err)
+			}
+		}
+	}
+	if res.Err == nil && haveValue {
+		res.Data = s.bundle(ctx, last, lastVar)
+		s.in.EvalWithContext(ctx, "{}\n"+lastVar+" = gbZero__("+lastVar+")")
+	}
+	return res
+}
+
+// plan turns the rewritten units into evaluation steps, and top-level
+// defer statements into calls run at the end of the cell.
+func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) {
+	var decl *step
+	var sb strings.Builder
+	flush := func() {
+		if decl != nil && (len(decl.decls) > 0 || len(decl.imps) > 0) {
+			decl.src = "package main\n" + sb.String()
+			steps = append(steps, *decl)
+		}
+		decl = nil
+		sb.Reset()
+	}
+	for i, u := range units {
+		r := rws[i]
+		text := r.render(0, len(u.text))
+		pos := fmt.Sprintf("//line _.go:%d:%d\n", u.line, u.col)
+		switch u.kind {
+		case unitImport, unitDecl:
+			if decl == nil {
+				decl = &step{kind: stepDecl, u: u}
+			}
+			if u.kind == unitImport {
+				text = s.newImports(u, &decl.imps)
+				if text == "" {
+					continue
+				}
+			} else {
+				decl.decls = append(decl.decls, u)
+			}
+			sb.WriteString(pos + text + "\n")
+			continue
+		}
+		flush()
+		switch st := u.stmt.(type) {
+		case *ast.DeferStmt:
+			// A top-level defer runs once, at the end of the cell, with
+			// its arguments evaluated now.
+			copies, call := r.copyArgs(st.Call)
+			if len(copies) > 0 {
+				steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + r.renderPieces(copies)})
+			}
+			deferred = append(deferred, step{kind: stepStmt, u: u, src: "{}\n" + pos + r.renderPieces(call)})
+		case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
+			*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt, *ast.GoStmt:
+			// Compound statements run in a func literal: a nested := cannot
+			// rebind a global, and a defer inside runs once.
+			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\nfunc() {\n" + pos + text + "\n}()"})
+		case *ast.ExprStmt:
+			if i == len(units)-1 && !isVoidBuiltin(st.X) {
+				steps = append(steps, step{kind: stepValue, u: u,
+					src:   "{}\n" + lastVar + " := \n" + pos + text,
+					plain: "{}\n" + pos + text})
+				continue
+			}
+			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + text})
+		case *ast.AssignStmt:
+			if r2 := commaOk(r, st); r2 != "" {
+				text = r2
+			}
+			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + text})
+		default:
+			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + text})
+		}
+	}
+	flush()
+	return steps, deferred
+}
+
+// isVoidBuiltin reports calls known to have no value, which need no probe.
+func isVoidBuiltin(e ast.Expr) bool {
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	switch f := c.Fun.(type) {
+	case *ast.Ident:
+		switch f.Name {
+		case "print", "println", "panic", "close", "delete", "clear":
+			return true
+		}
+	case *ast.SelectorExpr:
+		if x, ok := f.X.(*ast.Ident); ok && x.Name == "fmt" && strings.HasPrefix(f.Sel.Name, "Print") {
+			return true
+		}
+	}
+	return false
+}
+
+// commaOk rewrites a top-level `v, ok := x.(T)` (a yaegi "nil type"
+// panic) to declarations and an assignment.
+func commaOk(r *rewriter, a *ast.AssignStmt) string {
+	if a.Tok != token.DEFINE || len(a.Lhs) != 2 || len(a.Rhs) != 1 {
+		return ""
+	}
+	ta, ok := a.Rhs[0].(*ast.TypeAssertExpr)
+	if !ok || ta.Type == nil {
+		return ""
+	}
+	v, ok1 := a.Lhs[0].(*ast.Ident)
+	okv, ok2 := a.Lhs[1].(*ast.Ident)
+	if !ok1 || !ok2 {
+		return ""
+	}
+	var sb strings.Builder
+	if v.Name != "_" {
+		fmt.Fprintf(&sb, "var %s %s; ", v.Name, r.render(r.u.off(ta.Type.Pos()), r.u.off(ta.Type.End())))
+	}
+	if okv.Name != "_" {
+		fmt.Fprintf(&sb, "var %s bool; ", okv.Name)
+	}
+	sb.WriteString(v.Name + ", " + okv.Name + " = " + r.render(r.u.off(ta.Pos()), r.u.off(ta.End())))
+	return sb.String()
+}
+
+// renderPieces renders pieces of an edit.
+func (r *rewriter) renderPieces(ps []piece) string {
+	r.render(0, 0) // sort edits
+	var sb strings.Builder
+	for _, p := range ps {
+		if p.isSpan {
+			sb.WriteString(r.renderRange(p.start, p.end))
+		} else {
+			sb.WriteString(p.lit)
+		}
+	}
+	return sb.String()
+}
+
+// renameMain renames func main, and every reference to it, so that it
+// runs once, in its own cell, instead of after every later Eval.
+func (r *rewriter) renameMain(name string) {
+	var root ast.Node = r.u.stmt
+	if r.u.file != nil {
+		root = r.u.file
+	}
+	ast.Inspect(root, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == "main" && r.u.off(id.Pos()) >= 0 {
+			r.replaceNode(id, lit(name))
+		}
+		return true
+	})
+}
+
+// newImports returns the import declarations of u not imported before.
+func (s *Session) newImports(u *unit, keys *[]string) string {
+	var sb strings.Builder
+	for _, spec := range u.file.Imports {
+		path, _ := strconv.Unquote(spec.Path.Value)
+		name := ""
+		if spec.Name != nil {
+			name = spec.Name.Name
+		}
+		key := name + " " + path
+		if s.imports[key] {
+			continue
+		}
+		*keys = append(*keys, key)
+		fmt.Fprintf(&sb, "import %s %q; ", name, path)
+	}
+	return sb.String()
+}
+
+// isCompileError reports an error found before the code ran.
+func isCompileError(err error) bool {
+	var p interp.Panic
+	return !errors.As(err, &p) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+var cfgPanic = regexp.MustCompile(`^(?:_\.go:)?\d+:\d+: CFG [a-z-]+ panic: (.*)$`)
+
+// compilePanic returns the message of a panic of yaegi's compiler
+// ("L:C: CFG post-order panic: L:C: msg"), or "".
+func compilePanic(err error) string {
+	var p interp.Panic
+	if !errors.As(err, &p) {
+		return ""
+	}
+	if m := cfgPanic.FindStringSubmatch(fmt.Sprint(p.Value)); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+var errPos = regexp.MustCompile(`^(?:_\.go:)?(\d+):(\d+): (.*)$`)
+
+// cellError turns an evaluation error into the cell's Error.
+func (s *Session) cellError(ctx context.Context, code string, st step, err error) *Error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return s.interrupted(callerGID())
+	}
+	var p interp.Panic
+	if errors.As(err, &p) {
+		s.errf.flush()
+		frames := s.errf.takeFrames()
+		if ex, ok := p.Value.(ExitError); ok {
+			return &Error{Name: ErrExit, Value: ex.Error() + " called: the kernel is still running and earlier state is kept",
+				Traceback: []string{ErrExit + ": " + ex.Error()}}
+		}
+		msg := fmt.Sprint(p.Value)
+		if m := compilePanic(err); m != "" && len(frames) == 0 {
+			err = errors.New(m)
+			goto compileErr
+		}
+		if len(frames) == 0 && (msg == "nil type" || msg == "nil reflect type" || strings.Contains(msg, "nil pointer dereference")) {
+			return unsupported(code, st.u, featureOf(st.u), "")
+		}
+		tb := []string{"panic: " + msg}
+		for _, f := range frames {
+			if m := panicFrame.FindStringSubmatch(f); m != nil {
+				fn := strings.TrimSuffix(strings.TrimPrefix(m[3], "main."), "(...)")
+				if fn == "main" { // the top-level statement: yaegi reports 1:28
+					tb = append(tb, fmt.Sprintf("    at cell line %d:%d", st.u.line, st.u.col))
+					continue
+				}
+				tb = append(tb, fmt.Sprintf("    at %s (cell line %s:%s)", fn, m[1], m[2]))
+				continue
+			}
+			tb = append(tb, "    "+f)
+		}
+		return &Error{Name: ErrPanic, Value: msg, Traceback: tb}
+	}
+compileErr:
+	msg := err.Error()
+	if m := errPos.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		col, _ := strconv.Atoi(m[2])
+		return &Error{Name: ErrCompile, Value: fmt.Sprintf("%d:%d: %s", line, col, m[3]),
+			Traceback: caret(code, line, col, ErrCompile+": "+fmt.Sprintf("%d:%d: %s", line, col, m[3]))}
+	}
+	return &Error{Name: ErrCompile, Value: msg, Traceback: []string{ErrCompile + ": " + msg}}
+}
+
+// featureOf names the Go feature of a unit most likely to have made yaegi
+// panic with "nil type".
+func featureOf(u *unit) string {
+	var root ast.Node = u.stmt
+	if u.file != nil {
+		root = u.file
+	}
+	feature := "a Go feature yaegi v0.16.1 does not support (its compiler failed with \"nil type\")"
+	ast.Inspect(root, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.RangeStmt:
+			feature = "range over an int or a func (Go 1.22/1.23) whose type the kernel could not see; write a three-clause loop: for i := 0; i < n; i++"
+			return false
+		case *ast.TypeAssertExpr:
+			feature = "a type assertion to a type declared in a cell, here at top level; do it inside a func"
+		}
+		return true
+	})
+	return feature
+}
+
+// unsupported is the error of a cell using a feature yaegi lacks.
+func unsupported(code string, u *unit, feature, hint string) *Error {
+	msg := "not supported by the Go interpreter: " + feature
+	if hint != "" {
+		msg += "; " + hint
+	}
+	return &Error{Name: ErrUnsupported, Value: msg, Traceback: caret(code, u.line, u.col, ErrUnsupported+": "+msg)}
+}
+
+// syntaxError formats a parse error with the cell line and a caret.
+func syntaxError(code string, err error) *Error {
+	var se *SyntaxError
+	if errors.As(err, &se) {
+		v := se.Error()
+		return &Error{Name: ErrSyntax, Value: v, Traceback: caret(code, se.Line, se.Column, ErrSyntax+": "+v)}
+	}
+	return &Error{Name: ErrSyntax, Value: err.Error(), Traceback: []string{err.Error()}}
+}
+
+// caret returns a traceback: the message, the cell line and a caret
+// under the column.
+func caret(code string, line, col int, msg string) []string {
+	lines := strings.Split(code, "\n")
+	tb := []string{msg}
+	if line >= 1 && line <= len(lines) {
+		src := lines[line-1]
+		tb = append(tb, fmt.Sprintf("%4d | %s", line, src))
+		pad := ""
+		for i, r := range src {
+			if i >= col-1 {
+				break
+			}
+			if r == '\t' {
+				pad += "\t"
+			} else {
+				pad += " "
+			}
+		}
+		tb = append(tb, "     | "+pad+"^")
+	}
+	return tb
+}
+
+// interrupted waits for the cancelled evaluation to stop and returns the
+// Interrupted error.
+func (s *Session) interrupted(gid string) *Error {
+	if !s.waitStopped(gid, s.opts.StopTimeout) {
+		s.stuck.Store(true)
+		return &Error{Name: ErrInterrupted, Value: "interrupted, but compiled code called by the cell is still running; restart the kernel",
+			Traceback: []string{"Interrupted: the cell did not stop within " + s.opts.StopTimeout.String()}}
+	}
+	s.errf.takeFrames()
+	return &Error{Name: ErrInterrupted, Value: "interrupted (background goroutines started by cells were stopped too)",
+		Traceback: []string{"Interrupted"}}
+}
+
+// callerGID returns the id of the calling goroutine.
+func callerGID() string {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	f := bytes.Fields(buf[:n])
+	if len(f) < 2 {
+		return ""
+	}
+	return string(f[1])
+}
+
+// waitStopped waits until no goroutine started by EvalWithContext from
+// goroutine gid is left (yaegi returns on cancel without waiting for
+// it), or timeout passes.
+func (s *Session) waitStopped(gid string, timeout time.Duration) bool {
+	marker := []byte("created by github.com/traefik/yaegi/interp.(*Interpreter).EvalWithContext in goroutine " + gid + "\n")
+	deadline := time.Now().Add(timeout)
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		for n == len(buf) {
+			buf = make([]byte, 2*len(buf))
+			n = runtime.Stack(buf, true)
+		}
+		if !bytes.Contains(buf[:n], marker) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}

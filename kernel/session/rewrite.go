@@ -1,0 +1,653 @@
+package session
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+)
+
+// Cell rewriting. Every rewrite is a text edit on the unit's source, so
+// the rest of the unit keeps its lines; each edit is one of the
+// measured workarounds of YAEGI.md ("Rewrites that work"). Edits may
+// contain spans of the original text, rendered with their own edits, so
+// rewrites nest.
+
+// piece is literal text or a span [start, end) of the unit's text.
+type piece struct {
+	lit        string
+	start, end int
+	isSpan     bool
+}
+
+func lit(s string) piece                  { return piece{lit: s} }
+func span(a, b int) piece                 { return piece{start: a, end: b, isSpan: true} }
+func (r *rewriter) node(n ast.Node) piece { return span(r.u.off(n.Pos()), r.u.off(n.End())) }
+
+// edit replaces [start, end) of the unit text (an insertion when equal).
+type edit struct {
+	start, end int
+	pieces     []piece
+}
+
+// rewriter collects the edits of one unit.
+type rewriter struct {
+	u        *unit
+	s        *Session
+	edits    []edit
+	warnings []string
+	intNames map[string]bool // identifiers known to hold integers
+	rangeFn  bool            // a range over a func was seen
+	guard    bool            // add the recursion depth guard to funcs
+	maxDepth int
+}
+
+func (r *rewriter) insert(off int, text string) {
+	r.edits = append(r.edits, edit{start: off, end: off, pieces: []piece{lit(text)}})
+}
+
+func (r *rewriter) replace(start, end int, ps ...piece) {
+	r.edits = append(r.edits, edit{start: start, end: end, pieces: ps})
+}
+
+func (r *rewriter) replaceNode(n ast.Node, ps ...piece) {
+	r.replace(r.u.off(n.Pos()), r.u.off(n.End()), ps...)
+}
+
+func (r *rewriter) warnf(pos token.Pos, format string, args ...any) {
+	p := r.u.fset.Position(pos)
+	r.warnings = append(r.warnings, fmt.Sprintf("warning: %d:%d: ", p.Line, p.Column)+fmt.Sprintf(format, args...))
+}
+
+func (r *rewriter) fresh(base string) string { return r.s.fresh(base) }
+
+// render returns the unit text in [a, b) with the edits inside applied.
+func (r *rewriter) render(a, b int) string {
+	sort.SliceStable(r.edits, func(i, j int) bool {
+		ei, ej := r.edits[i], r.edits[j]
+		if ei.start != ej.start {
+			return ei.start < ej.start
+		}
+		if (ei.start == ei.end) != (ej.start == ej.end) {
+			return ei.start == ei.end // insertions first
+		}
+		return ei.end > ej.end
+	})
+	return r.renderRange(a, b)
+}
+
+func (r *rewriter) renderRange(a, b int) string {
+	var sb strings.Builder
+	pos := a
+	for _, e := range r.edits {
+		if e.start < pos || e.end > b || (e.start == b && e.start != e.end) {
+			continue
+		}
+		sb.WriteString(r.u.text[pos:e.start])
+		for _, p := range e.pieces {
+			if p.isSpan {
+				sb.WriteString(r.renderRange(p.start, p.end))
+			} else {
+				sb.WriteString(p.lit)
+			}
+		}
+		pos = e.end
+	}
+	sb.WriteString(r.u.text[pos:b])
+	return sb.String()
+}
+
+// funcCtx is the function whose body the walker is in.
+type funcCtx struct {
+	name    string
+	results *ast.FieldList
+	guard   bool
+}
+
+// rewrite computes the edits of a whole unit.
+func (r *rewriter) rewrite() {
+	if r.u.file != nil {
+		for _, d := range r.u.file.Decls {
+			r.walk(d, nil)
+		}
+		return
+	}
+	r.walk(r.u.stmt, nil)
+}
+
+// walk visits n inside function fn (nil at top level).
+func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if n.Body == nil {
+				return false
+			}
+			ctx := &funcCtx{name: n.Name.Name, results: n.Type.Results, guard: r.guard}
+			r.collectInts(n.Type.Params)
+			if ctx.guard {
+				r.guardEntry(n.Body, ctx)
+			}
+			r.walk(n.Body, ctx)
+			return false
+		case *ast.FuncLit:
+			r.collectInts(n.Type.Params)
+			r.walk(n.Body, &funcCtx{results: n.Type.Results})
+			return false
+		case *ast.ReturnStmt:
+			if fn != nil && fn.guard {
+				r.guardReturn(n, fn)
+			}
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE && len(n.Lhs) == len(n.Rhs) {
+				for i, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok && r.isInt(n.Rhs[i]) {
+						r.intNames[id.Name] = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			if id, ok := n.Type.(*ast.Ident); ok && isIntType(id.Name) {
+				for _, nm := range n.Names {
+					r.intNames[nm.Name] = true
+				}
+			}
+			for i, nm := range n.Names {
+				if n.Type == nil && i < len(n.Values) && r.isInt(n.Values[i]) {
+					r.intNames[nm.Name] = true
+				}
+			}
+		case *ast.LabeledStmt:
+			if rs, ok := n.Stmt.(*ast.RangeStmt); ok && r.isInt(rs.X) {
+				r.rangeInt(rs, n)
+				r.walkExprs(rs.X)
+				r.walk(rs.Body, fn)
+				return false
+			}
+		case *ast.RangeStmt:
+			if r.isInt(n.X) {
+				r.rangeInt(n, nil)
+				r.walkExprs(n.X)
+				r.walk(n.Body, fn)
+				return false
+			}
+			if r.isFunc(n.X) {
+				r.rangeFn = true
+			}
+			if n.Tok == token.DEFINE && captures(n.Body) {
+				var sb strings.Builder
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+						fmt.Fprintf(&sb, " %s := %s;", id.Name, id.Name)
+					}
+				}
+				r.insert(r.u.off(n.Body.Lbrace)+1, sb.String())
+			}
+		case *ast.ForStmt:
+			r.loopVars(n)
+		case *ast.DeferStmt:
+			r.deferArgs(n)
+		case *ast.GoStmt:
+			r.goRecover(n)
+		case *ast.CallExpr:
+			r.minMax(n)
+		case *ast.SelectorExpr:
+			if x, ok := n.X.(*ast.Ident); ok && x.Name == "os" && n.Sel.Name == "Stdin" {
+				r.replaceNode(n, lit(stdinPkg+".Stdin"))
+			}
+			if r.s.isCellType(n.X) {
+				r.warnf(n.Pos(), "method expression %s.%s: yaegi cannot call method expressions on types declared in cells; use a method value (v.%s) or a func literal", exprText(r.u, n.X), n.Sel.Name, n.Sel.Name)
+			}
+		case *ast.TypeSwitchStmt:
+			r.typeSwitchWarning(n)
+		}
+		return true
+	})
+}
+
+// walkExprs walks expressions in isolation (no function context).
+func (r *rewriter) walkExprs(e ast.Expr) { r.walk(e, nil) }
+
+func exprText(u *unit, e ast.Node) string { return u.text[u.off(e.Pos()):u.off(e.End())] }
+
+// captures reports whether a loop body may let a loop variable escape
+// the iteration: a func literal, a go statement or an address taken.
+func captures(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.GoStmt:
+			found = true
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func isIntType(name string) bool {
+	switch name {
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "byte", "rune":
+		return true
+	}
+	return false
+}
+
+func (r *rewriter) collectInts(fl *ast.FieldList) {
+	if fl == nil {
+		return
+	}
+	for _, f := range fl.List {
+		if id, ok := f.Type.(*ast.Ident); ok && isIntType(id.Name) {
+			for _, n := range f.Names {
+				r.intNames[n.Name] = true
+			}
+		}
+	}
+}
+
+// isInt reports whether e is known to be an integer: literals, len/cap,
+// conversions, arithmetic on integers, and names declared or stored as
+// integers.
+func (r *rewriter) isInt(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return e.Kind == token.INT
+	case *ast.ParenExpr:
+		return r.isInt(e.X)
+	case *ast.UnaryExpr:
+		return (e.Op == token.SUB || e.Op == token.ADD || e.Op == token.XOR) && r.isInt(e.X)
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.AND, token.OR, token.XOR, token.AND_NOT:
+			return r.isInt(e.X) || r.isInt(e.Y)
+		case token.SHL, token.SHR:
+			return r.isInt(e.X)
+		}
+	case *ast.CallExpr:
+		if id, ok := e.Fun.(*ast.Ident); ok {
+			return id.Name == "len" || id.Name == "cap" || isIntType(id.Name)
+		}
+	case *ast.Ident:
+		if r.intNames[e.Name] {
+			return true
+		}
+		return r.s.globalIsInt(e.Name)
+	}
+	return false
+}
+
+// isFunc reports whether e is known to be a func value or a call of a
+// cell func that returns a func (a range-over-func iterator).
+func (r *rewriter) isFunc(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.CallExpr:
+		if id, ok := e.Fun.(*ast.Ident); ok {
+			return r.s.funcReturnsFunc(id.Name)
+		}
+	case *ast.Ident:
+		return r.s.globalIsFunc(e.Name)
+	case *ast.FuncLit:
+		return true
+	}
+	return false
+}
+
+// rangeInt rewrites `for i := range n {…}` (Go 1.22) to a three-clause
+// loop with n evaluated once, and `for range n` to a countdown.
+func (r *rewriter) rangeInt(rs *ast.RangeStmt, label *ast.LabeledStmt) {
+	x := r.node(rs.X)
+	key, _ := rs.Key.(*ast.Ident)
+	if key == nil || key.Name == "_" {
+		c := r.fresh("c")
+		r.replace(r.u.off(rs.For), r.u.off(rs.Body.Lbrace), lit("for "+c+" := "), x, lit("; "+c+" > 0; "+c+"-- "))
+		return
+	}
+	n, i := r.fresh("n"), r.fresh("i")
+	start := rs.For
+	if label != nil {
+		start = label.Pos()
+	}
+	// The bound is evaluated once, in front of the loop (and its label).
+	r.edits = append(r.edits, edit{start: r.u.off(start), end: r.u.off(start), pieces: []piece{lit("{ " + n + " := "), x, lit("; ")}})
+	r.replace(r.u.off(rs.For), r.u.off(rs.Body.Lbrace), lit(fmt.Sprintf("for %s := %s - %s; %s < %s; %s++ ", i, n, n, i, n, i)))
+	op := ":="
+	if rs.Tok == token.ASSIGN {
+		op = "="
+	}
+	r.insert(r.u.off(rs.Body.Lbrace)+1, fmt.Sprintf(" %s %s %s;", key.Name, op, i))
+	r.insert(r.u.off(rs.End()), " }")
+}
+
+// loopVars gives a three-clause loop Go 1.22 per-iteration variables
+// when its body can capture them.
+func (r *rewriter) loopVars(fs *ast.ForStmt) {
+	init, ok := fs.Init.(*ast.AssignStmt)
+	if !ok || init.Tok != token.DEFINE || !captures(fs.Body) {
+		return
+	}
+	renamed := map[string]string{}
+	for _, l := range init.Lhs {
+		if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+			renamed[id.Name] = r.fresh(id.Name)
+			r.replaceNode(id, lit(renamed[id.Name]))
+		}
+	}
+	for _, part := range []ast.Node{fs.Cond, fs.Post} {
+		if part == nil {
+			continue
+		}
+		ast.Inspect(part, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && renamed[id.Name] != "" {
+				r.replaceNode(id, lit(renamed[id.Name]))
+			}
+			return true
+		})
+	}
+	var in, back strings.Builder
+	for old, nw := range renamed {
+		fmt.Fprintf(&in, " %s := %s;", old, nw)
+		if assigns(fs.Body, old) {
+			fmt.Fprintf(&back, " %s = %s;", nw, old)
+		}
+	}
+	r.insert(r.u.off(fs.Body.Lbrace)+1, in.String())
+	if back.Len() == 0 {
+		return
+	}
+	r.insert(r.u.off(fs.Body.Rbrace), ";"+back.String()+" ")
+	// continue statements of this loop copy back too.
+	var visit func(n ast.Node, depth int)
+	visit = func(n ast.Node, depth int) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			switch m := m.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ForStmt, *ast.RangeStmt:
+				if m != ast.Node(fs) {
+					return false
+				}
+			case *ast.BranchStmt:
+				if m.Tok == token.CONTINUE && m.Label == nil {
+					r.replaceNode(m, lit("{"+back.String()+" continue }"))
+				}
+			}
+			return true
+		})
+	}
+	visit(fs.Body, 0)
+}
+
+// assigns reports whether body assigns name (or takes its address).
+func assigns(body ast.Node, name string) bool {
+	found := false
+	is := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == name }
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE {
+				for _, l := range n.Lhs {
+					found = found || is(l)
+				}
+			}
+		case *ast.IncDecStmt:
+			found = found || is(n.X)
+		case *ast.UnaryExpr:
+			found = found || n.Op == token.AND && is(n.X)
+		}
+		return !found
+	})
+	return found
+}
+
+// simpleArg reports whether an argument needs no copy at a defer or go:
+// literals, nil, true, false and func literals (never hoist a closure).
+func simpleArg(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit, *ast.FuncLit:
+		return true
+	case *ast.Ident:
+		return e.Name == "nil" || e.Name == "true" || e.Name == "false"
+	}
+	return false
+}
+
+// copyArgs returns the statement copying call's non-literal arguments
+// into fresh variables and the call with those variables.
+func (r *rewriter) copyArgs(call *ast.CallExpr) (copies []piece, newCall []piece) {
+	var names []string
+	var vals []piece
+	newCall = []piece{r.node(call.Fun), lit("(")}
+	for i, a := range call.Args {
+		if i > 0 {
+			newCall = append(newCall, lit(", "))
+		}
+		if simpleArg(a) {
+			newCall = append(newCall, r.node(a))
+			continue
+		}
+		n := r.fresh("a")
+		names = append(names, n)
+		vals = append(vals, r.node(a))
+		newCall = append(newCall, lit(n))
+	}
+	if call.Ellipsis.IsValid() {
+		newCall = append(newCall, lit("..."))
+	}
+	newCall = append(newCall, lit(")"))
+	if len(names) > 0 {
+		copies = append(copies, lit(strings.Join(names, ", ")+" := "))
+		for i, v := range vals {
+			if i > 0 {
+				copies = append(copies, lit(", "))
+			}
+			copies = append(copies, v)
+		}
+		copies = append(copies, lit("; "))
+	}
+	return copies, newCall
+}
+
+// deferArgs evaluates a deferred call's arguments at the defer, as Go
+// does (yaegi reads them when the function returns).
+func (r *rewriter) deferArgs(d *ast.DeferStmt) {
+	copies, call := r.copyArgs(d.Call)
+	if len(copies) == 0 {
+		return
+	}
+	ps := append([]piece{lit("{ ")}, copies...)
+	ps = append(ps, lit("defer "))
+	ps = append(ps, call...)
+	ps = append(ps, lit(" }"))
+	r.replaceNode(d, ps...)
+}
+
+// goRecover makes a panic in a goroutine a message on stderr instead of
+// a crash of the whole process.
+func (r *rewriter) goRecover(g *ast.GoStmt) {
+	p := r.u.fset.Position(g.Pos())
+	rec := fmt.Sprintf(" defer %s(%q);", goRecoverFunc, fmt.Sprintf("%d:%d", p.Line, p.Column))
+	if fl, ok := g.Call.Fun.(*ast.FuncLit); ok {
+		r.insert(r.u.off(fl.Body.Lbrace)+1, rec)
+		return
+	}
+	if id, ok := g.Call.Fun.(*ast.Ident); ok && types.Universe.Lookup(id.Name) != nil {
+		return // a builtin: cannot be a func value
+	}
+	f := r.fresh("f")
+	copies, call := r.copyArgs(g.Call)
+	call[0] = lit(f)
+	ps := []piece{lit("{ " + f + " := "), r.node(g.Call.Fun), lit("; ")}
+	ps = append(ps, copies...)
+	ps = append(ps, lit("go func() {"+rec+" "))
+	ps = append(ps, call...)
+	ps = append(ps, lit(" }() }"))
+	r.replaceNode(g, ps...)
+}
+
+// constValue returns the value of a constant literal expression.
+func constValue(u *unit, e ast.Expr) (constant.Value, bool) {
+	tv, err := types.Eval(token.NewFileSet(), nil, token.NoPos, exprText(u, e))
+	if err != nil || tv.Value == nil {
+		return nil, false
+	}
+	return tv.Value, true
+}
+
+// minMax adapts calls of the min and max builtins (Go 1.21) to the
+// two-argument generic prelude: constant calls are folded, variables
+// go first, and more than two arguments nest.
+func (r *rewriter) minMax(c *ast.CallExpr) {
+	id, ok := c.Fun.(*ast.Ident)
+	if !ok || (id.Name != "min" && id.Name != "max") || len(c.Args) == 0 || c.Ellipsis.IsValid() {
+		return
+	}
+	type arg struct {
+		e ast.Expr
+		v constant.Value
+	}
+	var vars, consts []arg
+	for _, a := range c.Args {
+		if v, ok := constValue(r.u, a); ok && (v.Kind() == constant.Int || v.Kind() == constant.Float) {
+			consts = append(consts, arg{a, v})
+		} else {
+			vars = append(vars, arg{e: a})
+		}
+	}
+	if len(vars) == 0 && len(consts) > 0 {
+		best, isFloat := consts[0], false
+		for _, a := range consts {
+			isFloat = isFloat || a.v.Kind() == constant.Float
+			less := constant.Compare(a.v, token.LSS, best.v)
+			if id.Name == "max" {
+				less = constant.Compare(a.v, token.GTR, best.v)
+			}
+			if less {
+				best = a
+			}
+		}
+		suffix := ")"
+		if isFloat && best.v.Kind() == constant.Int {
+			suffix = " + 0.0)"
+		}
+		r.replaceNode(c, lit("("), r.node(best.e), lit(suffix))
+		return
+	}
+	if len(c.Args) == 1 {
+		r.replaceNode(c, lit("("), r.node(c.Args[0]), lit(")"))
+		return
+	}
+	if len(c.Args) == 2 && len(consts) < 2 && (len(vars) == 2 || r.u.off(vars[0].e.Pos()) < r.u.off(consts[0].e.Pos())) {
+		return // already in a form the prelude accepts
+	}
+	ordered := append(vars, consts...)
+	ps := []piece{lit(strings.Repeat(id.Name+"(", len(ordered)-1)), r.node(ordered[0].e)}
+	for _, a := range ordered[1:] {
+		ps = append(ps, lit(", "), r.node(a.e), lit(")"))
+	}
+	r.replaceNode(c, ps...)
+}
+
+// guardEntry counts the call depth on entry to a func and panics past
+// the limit, so infinite recursion is an error instead of a fatal stack
+// overflow.
+func (r *rewriter) guardEntry(body *ast.BlockStmt, fn *funcCtx) {
+	r.insert(r.u.off(body.Lbrace)+1, fmt.Sprintf(" %s++; if %s > %d { %s = 0; panic(%q) };",
+		depthVar, depthVar, r.maxDepth, depthVar,
+		fmt.Sprintf("call depth exceeded %d in %s: infinite recursion?", r.maxDepth, fn.name)))
+	if n := len(body.List); n == 0 || !isTerminal(body.List[n-1]) {
+		r.insert(r.u.off(body.Rbrace), "; "+depthVar+"--; ")
+	}
+}
+
+func isTerminal(s ast.Stmt) bool {
+	switch s := s.(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.ExprStmt:
+		if c, ok := s.X.(*ast.CallExpr); ok {
+			if id, ok := c.Fun.(*ast.Ident); ok && id.Name == "panic" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// guardReturn decrements the depth counter after the results are
+// evaluated and before the func returns.
+func (r *rewriter) guardReturn(ret *ast.ReturnStmt, fn *funcCtx) {
+	dec := depthVar + "--; "
+	if len(ret.Results) == 0 {
+		r.replaceNode(ret, lit("{ "+dec+"return }"))
+		return
+	}
+	var names, decls []string
+	named := fn.results != nil && len(fn.results.List) > 0 && len(fn.results.List[0].Names) > 0
+	if fn.results != nil {
+		for _, f := range fn.results.List {
+			if named {
+				for _, n := range f.Names {
+					names = append(names, n.Name)
+				}
+				continue
+			}
+			v := r.fresh("r")
+			names = append(names, v)
+			decls = append(decls, "var "+v+" "+exprText(r.u, f.Type)+"; ")
+		}
+	}
+	for i, n := range names {
+		if n == "_" {
+			names[i] = r.fresh("r")
+			decls = append(decls, "var "+names[i]+" "+exprText(r.u, resultType(fn.results, i))+"; ")
+		}
+	}
+	ps := []piece{lit("{ " + strings.Join(decls, "") + strings.Join(names, ", ") + " = ")}
+	for i, e := range ret.Results {
+		if i > 0 {
+			ps = append(ps, lit(", "))
+		}
+		ps = append(ps, r.node(e))
+	}
+	tail := "; " + dec + "return"
+	if !named {
+		tail += " " + strings.Join(names, ", ")
+	}
+	ps = append(ps, lit(tail+" }"))
+	r.replaceNode(ret, ps...)
+}
+
+// resultType returns the type of the i-th result.
+func resultType(fl *ast.FieldList, i int) ast.Expr {
+	for _, f := range fl.List {
+		n := max(len(f.Names), 1)
+		if i < n {
+			return f.Type
+		}
+		i -= n
+	}
+	return nil
+}
+
+// typeSwitchWarning names the yaegi limit: a type switch on an error
+// holding a type declared in a cell always takes default.
+func (r *rewriter) typeSwitchWarning(ts *ast.TypeSwitchStmt) {
+	for _, c := range ts.Body.List {
+		for _, e := range c.(*ast.CaseClause).List {
+			if st, ok := e.(*ast.StarExpr); ok {
+				e = st.X
+			}
+			if r.s.isCellType(e) {
+				r.warnf(ts.Pos(), "type switch on a value holding the cell type %s: yaegi takes default when the value is an error (or other non-empty interface); use if v, ok := x.(*%s); ok {…}", exprText(r.u, e), exprText(r.u, e))
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,206 @@
+package session
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"strings"
+)
+
+// unitKind says how a top-level piece of a cell is evaluated.
+type unitKind int
+
+const (
+	unitStmt   unitKind = iota // a statement (var and const included), evaluated in statement mode
+	unitImport                 // an import declaration
+	unitDecl                   // a func, method or type declaration
+)
+
+// unit is one top-level statement or declaration of a cell, parsed on
+// its own. Offsets in the AST are relative to text once base is
+// subtracted.
+type unit struct {
+	kind      unitKind
+	text      string // source of the unit, as in the cell
+	line, col int    // where text starts in the cell (1-based)
+	fset      *token.FileSet
+	base      int       // offset of text in the parsed source
+	file      *ast.File // decl and import units
+	stmt      ast.Stmt  // statement units
+}
+
+// off returns the offset in u.text of pos.
+func (u *unit) off(pos token.Pos) int { return u.fset.PositionFor(pos, false).Offset - u.base }
+
+// SyntaxError is a cell that does not parse; Line and Column are the
+// cell's own (1-based, column in bytes).
+type SyntaxError struct {
+	Line, Column int
+	Msg          string
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg) }
+
+// tok is one scanned token with its byte offset in the cell.
+type tok struct {
+	off int
+	tok token.Token
+	lit string
+}
+
+// scanCell returns the tokens of a cell (with automatic semicolons) or
+// the first scanner error.
+func scanCell(code string) ([]tok, error) {
+	fset := token.NewFileSet()
+	file := fset.AddFile("cell", -1, len(code))
+	var errs scanner.ErrorList
+	var s scanner.Scanner
+	s.Init(file, []byte(code), func(pos token.Position, msg string) { errs.Add(pos, msg) }, 0)
+	var toks []tok
+	for {
+		pos, t, lit := s.Scan()
+		if t == token.EOF {
+			break
+		}
+		toks = append(toks, tok{off: file.Offset(pos), tok: t, lit: lit})
+	}
+	if len(errs) > 0 {
+		e := errs[0]
+		return toks, &SyntaxError{Line: e.Pos.Line, Column: e.Pos.Column, Msg: e.Msg}
+	}
+	return toks, nil
+}
+
+// lineCol returns the 1-based line and byte column of off in code.
+func lineCol(code string, off int) (int, int) {
+	line := 1 + strings.Count(code[:off], "\n")
+	col := off - strings.LastIndex(code[:off], "\n")
+	return line, col
+}
+
+// splitCell cuts a cell into top-level units in source order, dropping a
+// leading package clause (reported by hasPackage), and parses each unit.
+func splitCell(code string) (units []*unit, hasPackage bool, err error) {
+	toks, err := scanCell(code)
+	if err != nil {
+		return nil, false, err
+	}
+	i := 0
+	if len(toks) > 0 && toks[0].tok == token.PACKAGE {
+		hasPackage = true
+		i = 1
+		for i < len(toks) && toks[i].tok != token.SEMICOLON {
+			i++
+		}
+		i++
+	}
+	for i < len(toks) {
+		if toks[i].tok == token.SEMICOLON {
+			i++
+			continue
+		}
+		start := i
+		depth := 0
+		for i < len(toks) {
+			switch toks[i].tok {
+			case token.LBRACE, token.LPAREN, token.LBRACK:
+				depth++
+			case token.RBRACE, token.RPAREN, token.RBRACK:
+				depth--
+			}
+			if depth == 0 && toks[i].tok == token.SEMICOLON {
+				break
+			}
+			i++
+		}
+		end := len(code)
+		if i < len(toks) {
+			end = toks[i].off
+		}
+		text := strings.TrimRight(code[toks[start].off:min(end, len(code))], " \t\r\n")
+		line, col := lineCol(code, toks[start].off)
+		u := &unit{kind: classify(toks[start:min(i, len(toks))]), text: text, line: line, col: col}
+		if err := u.parse(); err != nil {
+			return nil, hasPackage, err
+		}
+		units = append(units, u)
+	}
+	return units, hasPackage, nil
+}
+
+// classify decides the unit kind from its first tokens: imports, named
+// funcs, methods and types are declarations; everything else, including
+// var, const and func literals, is a statement.
+func classify(ts []tok) unitKind {
+	switch ts[0].tok {
+	case token.IMPORT:
+		return unitImport
+	case token.TYPE:
+		return unitDecl
+	case token.FUNC:
+		if len(ts) > 1 && ts[1].tok == token.IDENT {
+			return unitDecl
+		}
+		if len(ts) > 1 && ts[1].tok == token.LPAREN { // method: func (r T) Name(
+			depth := 0
+			for j := 1; j < len(ts); j++ {
+				switch ts[j].tok {
+				case token.LPAREN:
+					depth++
+				case token.RPAREN:
+					depth--
+				}
+				if depth == 0 {
+					return map[bool]unitKind{true: unitDecl, false: unitStmt}[j+2 < len(ts) &&
+						ts[j+1].tok == token.IDENT && (ts[j+2].tok == token.LPAREN || ts[j+2].tok == token.LBRACK)]
+				}
+			}
+		}
+	}
+	return unitStmt
+}
+
+const (
+	declPrefix = "package main\n"
+	stmtPrefix = "package main\nfunc _() {\n"
+)
+
+// parse parses the unit alone, with a //line directive so that errors
+// carry the cell's positions.
+func (u *unit) parse() error {
+	u.fset = token.NewFileSet()
+	prefix := declPrefix
+	if u.kind == unitStmt {
+		prefix = stmtPrefix
+	}
+	prefix += fmt.Sprintf("//line cell:%d:%d\n", u.line, u.col)
+	u.base = len(prefix)
+	src := prefix + u.text
+	if u.kind == unitStmt {
+		src += "\n}"
+	}
+	f, err := parser.ParseFile(u.fset, "cell.go", src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		if el, ok := err.(scanner.ErrorList); ok && len(el) > 0 {
+			msg := el[0].Msg
+			if el[0].Pos.Filename != "cell" { // error in our wrapper: the unit ended early
+				line, col := lineCol(u.text, len(u.text))
+				return &SyntaxError{Line: u.line + line - 1, Column: col, Msg: msg}
+			}
+			return &SyntaxError{Line: el[0].Pos.Line, Column: el[0].Pos.Column, Msg: msg}
+		}
+		return fmt.Errorf("session: parse: %w", err)
+	}
+	if u.kind == unitStmt {
+		body := f.Decls[0].(*ast.FuncDecl).Body
+		if len(body.List) != 1 {
+			return &SyntaxError{Line: u.line, Column: u.col, Msg: "expected one statement"}
+		}
+		u.stmt = body.List[0]
+	} else {
+		u.file = f
+	}
+	return nil
+}

@@ -1,0 +1,98 @@
+package symbols
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/traefik/yaegi/extract"
+)
+
+const generatePrefix = "//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract "
+
+// generateLines returns the argument lists of the yaegi extract
+// go:generate lines of symbols.go.
+func generateLines(t *testing.T) [][]string {
+	t.Helper()
+	f, err := os.Open("symbols.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var lines [][]string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), generatePrefix); ok {
+			lines = append(lines, strings.Fields(rest))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return lines
+}
+
+// TestGeneratedUpToDate regenerates every table in memory, as go generate
+// would, and compares it with the committed file.
+func TestGeneratedUpToDate(t *testing.T) {
+	lines := generateLines(t)
+	if len(lines) == 0 {
+		t.Fatal("no go:generate extract lines in symbols.go")
+	}
+	r := strings.NewReplacer("/", "-", ".", "_", "~", "_")
+	for _, args := range lines {
+		fs := flag.NewFlagSet("extract", flag.ContinueOnError)
+		exclude := fs.String("exclude", "", "")
+		include := fs.String("include", "", "")
+		tag := fs.String("tag", "", "")
+		if err := fs.Parse(args); err != nil {
+			t.Fatalf("go:generate %v: %v", args, err)
+		}
+		ext := extract.Extractor{Dest: "symbols"}
+		if *exclude != "" {
+			ext.Exclude = strings.Split(*exclude, ",")
+		}
+		if *include != "" {
+			ext.Include = strings.Split(*include, ",")
+		}
+		if *tag != "" {
+			ext.Tag = strings.Split(*tag, ",")
+		}
+		for _, pkg := range fs.Args() {
+			t.Run(pkg, func(t *testing.T) {
+				var buf bytes.Buffer
+				ipath, err := ext.Extract(pkg, "symbols", &buf)
+				if err != nil {
+					t.Fatalf("extract %s: %v", pkg, err)
+				}
+				name := filepath.Join(".", r.Replace(ipath)+".go")
+				have, err := os.ReadFile(name)
+				if err != nil {
+					t.Fatalf("%v (run go generate ./kernel/symbols)", err)
+				}
+				if !bytes.Equal(have, buf.Bytes()) {
+					t.Errorf("%s is stale: run go generate ./kernel/symbols", name)
+				}
+			})
+		}
+	}
+}
+
+func TestDisplayPreloaded(t *testing.T) {
+	syms, ok := Symbols["github.com/gradbook/gradbook/kernel/display/display"]
+	if !ok {
+		t.Fatal("display symbols missing")
+	}
+	for _, name := range []string{"HTML", "Markdown", "Show", "Update", "Clear", "MIME", "HTMLer"} {
+		if _, ok := syms[name]; !ok {
+			t.Errorf("display.%s not exported to cells", name)
+		}
+	}
+	if _, ok := syms["SetSink"]; ok {
+		t.Error("display.SetSink must stay host-only")
+	}
+}
