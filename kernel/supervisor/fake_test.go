@@ -35,7 +35,6 @@ func TestMain(m *testing.M) {
 				return "complete", ""
 			},
 			SetDisplaySink: func(f func(display.Event)) { displaySink = f },
-			Restart:        func(err *session.Error) bool { return err.Name == "Stuck" },
 		})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -63,7 +62,11 @@ type fakeInterp struct {
 	mu    sync.Mutex
 	vars  map[string]string
 	stdin *bufio.Reader
+	stuck bool
 }
+
+// Stuck implements worker.Stucker.
+func (f *fakeInterp) Stuck() bool { return f.stuck }
 
 func (f *fakeInterp) Execute(ctx context.Context, code string) session.Result {
 	var res session.Result
@@ -129,6 +132,7 @@ func (f *fakeInterp) Execute(ctx context.Context, code string) session.Result {
 		case "sleep":
 			time.Sleep(time.Hour)
 		case "stuck":
+			f.stuck = true
 			return session.Result{Err: &session.Error{Name: "Stuck", Value: "the cell did not stop"}}
 		default:
 			return session.Result{Err: &session.Error{Name: "SyntaxError", Value: "unknown command " + cmd}}

@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"github.com/gradbook/gradbook/kernel/display"
-	"github.com/gradbook/gradbook/kernel/session"
 )
 
 // Environment variables the supervisor sets for the worker.
@@ -32,8 +31,6 @@ type Setup struct {
 	// SetDisplaySink, when set, is called with the function that sends
 	// display events to the front end (display.SetSink).
 	SetDisplaySink func(func(e display.Event))
-	// Restart: see Config.Restart.
-	Restart func(err *session.Error) bool
 }
 
 // Main is the body of the `gradbook worker` command: it applies the
@@ -69,7 +66,6 @@ func Main(setup Setup) error {
 		Token:      token,
 		New:        setup.New,
 		IsComplete: setup.IsComplete,
-		Restart:    setup.Restart,
 	})
 	log.SetOutput(w.LogWriter())
 	if setup.SetDisplaySink != nil {

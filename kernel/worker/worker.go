@@ -41,10 +41,13 @@ type Config struct {
 	New func(stdin io.Reader) (Interpreter, error)
 	// IsComplete answers is_complete requests (session.IsComplete).
 	IsComplete func(code string) (status, indent string)
-	// Restart, when set, tells from a failed cell's error whether the
-	// interpreter can no longer be trusted, so that the supervisor
-	// replaces this worker after the reply.
-	Restart func(err *session.Error) bool
+}
+
+// Stucker is implemented by interpreters that can tell, after a cell
+// returned, that it is still running in the background (an interrupted
+// compiled call): the worker then asks the supervisor to replace it.
+type Stucker interface {
+	Stuck() bool
 }
 
 // Worker runs cells for one supervisor. Create it with New, install
@@ -264,11 +267,11 @@ func (w *Worker) execute(ctx context.Context, interp Interpreter, req Request) *
 
 	r := interp.Execute(c.ctx, req.Code)
 	res := &Result{Data: r.Data, Metadata: r.Metadata}
+	if st, ok := interp.(Stucker); ok && st.Stuck() {
+		res.Restart = true
+	}
 	if r.Err != nil {
 		res.Error = cellError(r.Err)
-		if w.cfg.Restart != nil && w.cfg.Restart(r.Err) {
-			res.Restart = true
-		}
 		return res
 	}
 	if len(req.UserExpressions) > 0 {
