@@ -117,6 +117,11 @@ func (f *fakeInterp) Execute(ctx context.Context, code string) session.Result {
 		case "gopanic":
 			go func() { panic("bg") }()
 			time.Sleep(time.Hour)
+		case "latepanic":
+			go func() {
+				time.Sleep(50 * time.Millisecond)
+				panic("late")
+			}()
 		case "exit":
 			n, _ := strconv.Atoi(arg)
 			os.Exit(n)

@@ -70,6 +70,7 @@ type proc struct {
 	exited    chan struct{} // closed once the process is gone and its events read
 	state     *os.ProcessState
 	reason    string // set by kill: why the supervisor ended it
+	dead      bool   // exited is closed (guarded by Supervisor.mu)
 }
 
 // startProc starts a worker process.
@@ -148,6 +149,7 @@ func (s *Supervisor) startProc() (*proc, error) {
 	p.stdout = newPump("stdout", outR, token, s.sink, s.opts.FlushSize, s.opts.FlushInterval, nil)
 	p.stderr = newPump("stderr", errR, token, s.sink, s.opts.FlushSize, s.opts.FlushInterval, p.tail)
 	go p.serve(evR)
+	go s.watch(p)
 	return p, nil
 }
 

@@ -79,7 +79,9 @@ type Supervisor struct {
 	ids  atomic.Uint64
 
 	mu     sync.Mutex
-	p      *proc // the current worker, or nil
+	p      *proc  // the current worker, or nil
+	busy   bool   // a request is using p: it handles p's death itself
+	note   string // an idle worker died: tell the next cell
 	closed bool
 }
 
@@ -123,6 +125,68 @@ func New(opts Options) (*Supervisor, error) {
 }
 
 func (s *Supervisor) logf(format string, args ...any) { s.opts.Logf(format, args...) }
+
+// acquire returns the running worker, starting one if needed, and marks
+// it busy until release. It also returns the note about a worker that
+// died while idle, once.
+func (s *Supervisor) acquire() (p *proc, note string, err error) {
+	s.mu.Lock()
+	note, s.note = s.note, ""
+	s.mu.Unlock()
+	p, err = s.worker()
+	if err == nil {
+		s.mu.Lock()
+		s.busy = true
+		s.mu.Unlock()
+	}
+	return p, note, err
+}
+
+// release ends a request started with acquire. If the worker died right
+// after answering, it is replaced now and the next cell told.
+func (s *Supervisor) release() {
+	s.mu.Lock()
+	s.busy = false
+	p := s.p
+	dead := p != nil && p.dead
+	s.mu.Unlock()
+	if dead {
+		s.idleDeath(p)
+	}
+}
+
+// watch waits for p to exit; if no request was using it, it is replaced
+// at once.
+func (s *Supervisor) watch(p *proc) {
+	<-p.exited
+	s.mu.Lock()
+	p.dead = true
+	idle := s.p == p && !s.busy && !s.closed
+	s.mu.Unlock()
+	if idle {
+		s.idleDeath(p)
+	}
+}
+
+// idleDeath replaces p, which died between requests (a goroutine the last
+// cell started panicked, say): the last cell's output and the next cell
+// are told that state was reset.
+func (s *Supervisor) idleDeath(p *proc) {
+	p.drain(time.Second)
+	s.mu.Lock()
+	if s.p != p || s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.p = nil
+	note := "[gradbook] " + strings.Replace(p.death(), "died", "died after the cell finished", 1) + "\n"
+	s.note = note
+	s.mu.Unlock()
+	s.sink.stream("stderr", note)
+	if _, err := s.worker(); err != nil {
+		s.logf("supervisor: restart worker: %v", err)
+	}
+}
 
 // worker returns the running worker, starting one if needed.
 func (s *Supervisor) worker() (*proc, error) {
@@ -174,9 +238,13 @@ func (s *Supervisor) replace(p *proc, reason string) {
 // Options.InterruptGrace, kills and restarts the worker. When the worker
 // dies, the result's error says how, and a new worker is started.
 func (s *Supervisor) Execute(ctx context.Context, req jupyter.ExecuteRequest, out jupyter.Output) jupyter.ExecuteResult {
-	p, err := s.worker()
+	p, note, err := s.acquire()
 	if err != nil {
 		return errorResult("KernelError", fmt.Sprintf("cannot start the Go worker: %v", err), nil)
+	}
+	defer s.release()
+	if note != "" {
+		out.Stream("stderr", note)
 	}
 	id := s.ids.Add(1)
 	s.sink.begin(id, out, req.AllowStdin)
@@ -245,6 +313,21 @@ func (s *Supervisor) reply(p *proc, ev worker.Event) jupyter.ExecuteResult {
 
 // deathResult describes how p died, for the cell that was running.
 func (p *proc) deathResult() jupyter.ExecuteResult {
+	value := p.death()
+	tb := []string{"WorkerDied: " + value}
+	lines := p.tail.Notable()
+	if len(lines) == 0 {
+		lines = lastLines(p.tail.String(), 6)
+	}
+	if len(lines) > 0 {
+		tb = append(tb, "", "the worker's stderr said:")
+		tb = append(tb, lines...)
+	}
+	return errorResult("WorkerDied", value, tb)
+}
+
+// death says how p died and that state was reset.
+func (p *proc) death() string {
 	how := "it disappeared"
 	if st := p.state; st != nil {
 		if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
@@ -266,18 +349,8 @@ func (p *proc) deathResult() jupyter.ExecuteResult {
 	case cause == "" && strings.Contains(how, "killed"):
 		cause = "it was killed from outside (perhaps by the system for using too much memory)"
 	}
-	value := fmt.Sprintf("the Go worker process died (%s: %s). The kernel restarted it: all state (variables, functions, imports) was reset",
+	return fmt.Sprintf("the Go worker process died (%s: %s). The kernel restarted it: all state (variables, functions, imports) was reset",
 		how, cause)
-	tb := []string{"WorkerDied: " + value}
-	lines := notable
-	if len(lines) == 0 {
-		lines = lastLines(p.tail.String(), 6)
-	}
-	if len(lines) > 0 {
-		tb = append(tb, "", "the worker's stderr said:")
-		tb = append(tb, lines...)
-	}
-	return errorResult("WorkerDied", value, tb)
 }
 
 // crashCause picks the line that says why a Go process died.
@@ -316,10 +389,11 @@ func errorResult(name, value string, tb []string) jupyter.ExecuteResult {
 
 // call sends a request that is not a cell and waits for its reply.
 func (s *Supervisor) call(ctx context.Context, req worker.Request) (worker.Event, error) {
-	p, err := s.worker()
+	p, _, err := s.acquire()
 	if err != nil {
 		return worker.Event{}, err
 	}
+	defer s.release()
 	req.ID = s.ids.Add(1)
 	replies := p.expect(req.ID)
 	if err := p.send(req); err != nil {
@@ -399,11 +473,12 @@ func (s *Supervisor) IsComplete(ctx context.Context, code string) jupyter.IsComp
 // Restart kills the worker and starts a fresh one: all cell state is
 // lost. It returns when the new worker has been started.
 func (s *Supervisor) Restart() error {
-	p, err := s.worker()
+	p, _, err := s.acquire()
 	if err != nil {
 		return err
 	}
 	s.replace(p, "the kernel was restarted")
+	s.release()
 	_, err = s.worker()
 	return err
 }

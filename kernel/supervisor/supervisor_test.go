@@ -252,6 +252,50 @@ func TestDiedWhileIdle(t *testing.T) {
 	mustValue(t, s, "value next", "next")
 }
 
+// TestDiedAfterCell: a goroutine panics after its cell finished. The
+// worker is replaced at once, the last cell's output says so, and so does
+// the next cell, which runs.
+func TestDiedAfterCell(t *testing.T) {
+	t.Parallel()
+	s := newTestSupervisor(t, Options{})
+	mustValue(t, s, "set x 1", "")
+	r, last := run(t, s, "latepanic")
+	if r.Error != nil {
+		t.Fatalf("error %+v", r.Error)
+	}
+	time.Sleep(500 * time.Millisecond)
+	for _, out := range []*fakeOutput{last} {
+		if got := out.text("stderr"); !strings.Contains(got, "panic: late") || !strings.Contains(got, "after the cell finished") {
+			t.Errorf("last cell's stderr %q", got)
+		}
+	}
+	r, next := run(t, s, "get x")
+	if r.Error != nil || plain(r) != "<undefined>" {
+		t.Fatalf("next cell: %+v %q", r.Error, plain(r))
+	}
+	if got := next.text("stderr"); !strings.Contains(got, "state") || !strings.Contains(got, "reset") {
+		t.Errorf("next cell's stderr %q does not say state was reset", got)
+	}
+	mustValue(t, s, "get x", "<undefined>")
+}
+
+func TestRestart(t *testing.T) {
+	t.Parallel()
+	s := newTestSupervisor(t, Options{})
+	mustValue(t, s, "set x 1", "")
+	pid := s.Pid()
+	if err := s.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if s.Pid() == pid || s.Pid() == 0 {
+		t.Fatalf("pid %d after restart, was %d", s.Pid(), pid)
+	}
+	r, out := run(t, s, "get x")
+	if plain(r) != "<undefined>" || out.text("stderr") != "" {
+		t.Fatalf("after restart: %q, stderr %q", plain(r), out.text("stderr"))
+	}
+}
+
 func TestUserExpressions(t *testing.T) {
 	t.Parallel()
 	s := newTestSupervisor(t, Options{})
