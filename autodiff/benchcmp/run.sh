@@ -35,7 +35,7 @@ fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 # The benchmark names compare.py reads; see GO in compare.py.
-pattern='^Benchmark(B1Chain|B2GEMV|B2GEMM|B3Jacobian|B3Hessian|ChainMemory)$'
+pattern='^Benchmark(B1Chain|B2Dense|B3Jacobian|B3Hessian|ChainMemory)$'
 echo "benchcmp: go test -bench (count $count, benchtime $benchtime)" >&2
 GOMAXPROCS=1 go test -run='^$' -bench="$pattern" -benchmem -count="$count" \
 	-benchtime="$benchtime" ./autodiff ./autodiff/benchcmp | tee "$out" | grep -E '^(goos|goarch|cpu|pkg):' | sort -u
