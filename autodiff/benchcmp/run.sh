@@ -41,5 +41,5 @@ GOMAXPROCS=1 go test -run='^$' -bench="$pattern" -benchmem -count="$count" \
 	-benchtime="$benchtime" ./autodiff ./autodiff/benchcmp | tee "$out" | grep -E '^(goos|goarch|cpu|pkg):' | sort -u
 
 echo "benchcmp: PyTorch" >&2
-env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
+env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONDONTWRITEBYTECODE=1 \
 	/usr/bin/python3 autodiff/benchcmp/compare.py "$out" $quick

@@ -43,8 +43,8 @@ var LineStyles = []draw.LineStyle{
 // package returned the figure. In the gradbook kernel a Figure that is the
 // value of a cell is shown as its SVG.
 type Figure struct {
-	Plot          *gplot.Plot
-	Width, Height vg.Length
+	Plot          *gplot.Plot // the gonum plot, free to change before rendering
+	Width, Height vg.Length   // the size it is rendered at
 
 	// EqualAspect makes one unit on the x axis as long as one unit on the y
 	// axis, by widening the shorter axis range when the figure is rendered.
