@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"image/png"
 	"io"
 	"math"
@@ -291,20 +292,24 @@ func levelPoint(f func(*ad.Tensor) *ad.Tensor, x1, level, lo, hi float64) float6
 
 func TestGradientField(t *testing.T) {
 	t.Parallel()
-	win := plot.Window{XMin: -2, XMax: 2, YMin: -2, YMax: 2}
+	square := plot.Window{XMin: -2, XMax: 2, YMin: -2, YMax: 2}
+	wide := plot.Window{XMin: -4, XMax: 4, YMin: -1.5, YMax: 1.5}
 	cases := []struct {
+		win  plot.Window
 		at   [2]float64
 		grad [2]float64
 	}{
-		{[2]float64{1, 1}, [2]float64{2, 4}},
-		{[2]float64{0.5, 0.8}, [2]float64{1, 3.2}},
-		{[2]float64{-1.5, 0.5}, [2]float64{-3, 2}},
+		{square, [2]float64{1, 1}, [2]float64{2, 4}},
+		{square, [2]float64{0.5, 0.8}, [2]float64{1, 3.2}},
+		{square, [2]float64{-1.5, 0.5}, [2]float64{-3, 2}},
+		{wide, [2]float64{1, 1}, [2]float64{2, 4}},
+		{wide, [2]float64{-3, -0.2}, [2]float64{-6, -0.8}},
 	}
 	for _, c := range cases {
-		name := strconv.FormatFloat(c.at[0], 'g', -1, 64) + "," + strconv.FormatFloat(c.at[1], 'g', -1, 64)
+		name := fmt.Sprintf("%v/%g,%g", c.win, c.at[0], c.at[1])
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			fig, arrows, err := plot.GradientField(ellipse, win, c.at)
+			fig, arrows, err := plot.GradientField(ellipse, c.win, c.at)
 			if err != nil {
 				t.Fatal(err)
 			}
