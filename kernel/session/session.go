@@ -30,6 +30,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"os"
 	"reflect"
@@ -60,6 +61,10 @@ type Options struct {
 	// MaxAlloc is the largest make() a cell may ask for, in elements
 	// (checked when the size is a constant). Zero means 1<<30.
 	MaxAlloc int64
+	// Sources holds the Go source of preloaded packages by import path,
+	// for inspection (doc comments); the standard library's is read from
+	// GOROOT.
+	Sources map[string]fs.FS
 }
 
 // Result is the outcome of one cell.
@@ -123,7 +128,8 @@ type Session struct {
 	cell    int // cells executed
 	counter int // fresh names
 	imports map[string]bool
-	decls   map[string]*decl  // names declared by cells
+	decls   map[string]*decl // names declared by cells
+	docs    *docIndex
 	pkgs    map[string]string // package name in cells → import path
 }
 
@@ -196,6 +202,7 @@ func New(opts Options) (*Session, error) {
 		imports: map[string]bool{},
 		decls:   map[string]*decl{},
 		pkgs:    map[string]string{},
+		docs:    &docIndex{sources: opts.Sources},
 	}
 	src := opts.Stdin
 	if src == nil {

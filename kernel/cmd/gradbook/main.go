@@ -1,0 +1,178 @@
+// Command gradbook is a Jupyter kernel for Go cells with an
+// automatic-differentiation library preloaded.
+//
+// Usage:
+//
+//	gradbook kernel CONNECTION_FILE     serve a notebook (Jupyter runs this)
+//	gradbook install [--user | --sys-prefix | --prefix DIR]
+//	                                    install the kernelspec "gradbook"
+//	gradbook version                    print the version
+//
+// `gradbook worker` is internal: the kernel starts it to run cells.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/gradbook/gradbook"
+	"github.com/gradbook/gradbook/kernel/display"
+	"github.com/gradbook/gradbook/kernel/jupyter"
+	"github.com/gradbook/gradbook/kernel/kernelspec"
+	"github.com/gradbook/gradbook/kernel/session"
+	"github.com/gradbook/gradbook/kernel/supervisor"
+	"github.com/gradbook/gradbook/kernel/wire"
+	"github.com/gradbook/gradbook/kernel/worker"
+)
+
+const usage = `gradbook: a Jupyter kernel for Go, with automatic differentiation built in
+
+usage:
+  gradbook kernel CONNECTION_FILE    serve one notebook (Jupyter starts this)
+  gradbook install [--user | --sys-prefix | --prefix DIR]
+                                     install the Jupyter kernelspec "gradbook"
+  gradbook version                   print the version
+`
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("gradbook: ")
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
+	case "kernel":
+		err = kernelCmd(args)
+	case "install":
+		err = installCmd(args)
+	case "version", "--version":
+		fmt.Println(version())
+	case "worker":
+		err = workerCmd()
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "gradbook: unknown command %q\n\n%s", cmd, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// version is the module version the binary was built from ("dev" for a
+// build from a work tree) and the Go version.
+func version() string {
+	v := "dev"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
+	}
+	return "gradbook " + v + " (" + runtime.Version() + ")"
+}
+
+func kernelCmd(args []string) error {
+	if len(args) != 1 {
+		return errors.New("usage: gradbook kernel CONNECTION_FILE")
+	}
+	ci, err := jupyter.ReadConnectionFile(args[0])
+	if err != nil {
+		return err
+	}
+	logger := log.New(os.Stderr, "gradbook: ", log.LstdFlags)
+	sup, err := supervisor.New(supervisor.Options{Logf: logger.Printf})
+	if err != nil {
+		return err
+	}
+	k, err := jupyter.New(ci, sup, jupyter.Config{
+		Implementation:        "gradbook",
+		ImplementationVersion: version(),
+		Banner: version() + "\nGo cells, interpreted by yaegi; the autodiff library is preloaded as ad.\n" +
+			"Try: ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Norm2Sq(x) }, ad.Vector(1, 2))",
+		HelpLinks: []wire.HelpLink{
+			{Text: "autodiff (Go package docs)", URL: "https://pkg.go.dev/github.com/gradbook/gradbook/autodiff"},
+			{Text: "gradbook lessons", URL: "https://github.com/gradbook/gradbook/tree/main/lessons"},
+			{Text: "Go language specification", URL: "https://go.dev/ref/spec"},
+		},
+		Log: logger,
+	})
+	if err != nil {
+		sup.Close()
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	sigint := make(chan os.Signal, 1)
+	signal.Notify(sigint, os.Interrupt)
+	go func() {
+		for range sigint {
+			k.Interrupt()
+		}
+	}()
+	if err := k.Serve(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+func installCmd(args []string) error {
+	fs := flag.NewFlagSet("install", flag.ContinueOnError)
+	user := fs.Bool("user", false, "install for this user (the default)")
+	sys := fs.Bool("sys-prefix", false, "install into sys.prefix of Jupyter's Python")
+	prefix := fs.String("prefix", "", "install into `DIR`/share/jupyter")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	n := 0
+	opts := kernelspec.Options{Scope: kernelspec.User, Template: gradbook.KernelSpec}
+	if *user {
+		n++
+	}
+	if *sys {
+		n++
+		opts.Scope = kernelspec.SysPrefix
+	}
+	if *prefix != "" {
+		n++
+		opts.Scope, opts.Prefix = kernelspec.Prefix, *prefix
+	}
+	if n > 1 || fs.NArg() > 0 {
+		return errors.New("usage: gradbook install [--user | --sys-prefix | --prefix DIR]")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find own executable: %w", err)
+	}
+	if exe, err = filepath.EvalSymlinks(exe); err != nil {
+		return fmt.Errorf("find own executable: %w", err)
+	}
+	opts.Binary = exe
+	dir, err := kernelspec.Install(opts)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("installed kernelspec %s in %s\n", kernelspec.Name, dir)
+	return nil
+}
+
+func workerCmd() error {
+	sources := gradbook.Sources()
+	return worker.Main(worker.Setup{
+		New: func(stdin io.Reader) (worker.Interpreter, error) {
+			return session.New(session.Options{Stdin: stdin, Sources: sources})
+		},
+		IsComplete:     session.IsComplete,
+		SetDisplaySink: func(f func(display.Event)) { display.SetSink(f) },
+	})
+}
