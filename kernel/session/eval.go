@@ -32,6 +32,7 @@ type step struct {
 	src   string
 	u     *unit    // first unit of the step, for error positions
 	plain string   // stepValue: the source to run if the expression has no single value
+	probe string   // stepValue of a call: compiles (never runs) the call as one value
 	decls []*unit  // stepDecl: units to register on success
 	imps  []string // stepDecl: import keys to record on success
 }
@@ -121,6 +122,13 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			res.Err = s.interrupted(callerGID())
 			break
 		}
+		if st.kind == stepValue && st.probe != "" {
+			// A call may have no value or several: compile it as the
+			// argument of a func that is never called, so nothing runs.
+			if _, err := s.in.EvalWithContext(ctx, st.probe); err != nil && (isCompileError(err) || compilePanic(err) != "") {
+				st.kind, st.src = stepStmt, st.plain
+			}
+		}
 		v, err := s.in.EvalWithContext(ctx, st.src)
 		if err != nil && st.kind == stepValue && (isCompileError(err) || compilePanic(err) != "") {
 			st.kind = stepStmt // no single value: run it as a statement
@@ -204,9 +212,13 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\nfunc() {\n" + pos + text + "\n}()"})
 		case *ast.ExprStmt:
 			if i == len(units)-1 && !isVoidBuiltin(st.X) {
-				steps = append(steps, step{kind: stepValue, u: u,
+				vs := step{kind: stepValue, u: u,
 					src:   "{}\n" + lastVar + " := \n" + pos + text,
-					plain: "{}\n" + pos + text})
+					plain: "{}\n" + pos + text}
+				if _, isCall := st.X.(*ast.CallExpr); isCall {
+					vs.probe = "{}\n_ = func() { gbShow__(\n" + pos + text + ") }"
+				}
+				steps = append(steps, vs)
 				continue
 			}
 			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + text})

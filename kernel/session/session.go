@@ -172,6 +172,8 @@ func max[T cmp.Ordered](a, b T) T { if a != a || a > b { return a }; return b }
 func clear(x any) { reflect.ValueOf(x).Clear() }
 
 func gbZero__[T any](v T) T { var z T; return z }
+
+func gbShow__(v any) {}
 `
 
 var hostLogOnce sync.Once
