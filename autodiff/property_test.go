@@ -120,6 +120,7 @@ func checkClose(t *testing.T, what string, e expr, got, want []float64, tol floa
 //   - JVP(f, x, v) = J·v and VJP(f, x, u) = uᵀJ;
 //   - the Hessian is symmetric and equals the Jacobian of the gradient
 //     (the gradient differentiated by central differences);
+//   - Trace finds the same gradient and renders;
 //   - x is not modified.
 func TestPropertiesRandomExpressions(t *testing.T) {
 	t.Parallel()
@@ -139,6 +140,20 @@ func TestPropertiesRandomExpressions(t *testing.T) {
 				t.Errorf("Grad vs central differences for %s: %v\nAD %v\nFD %v", s.s, gc, gc.Analytic, gc.Numeric)
 			}
 			checkClose(t, "Grad vs CheckGrad.Analytic", s, Grad(s.f, x).Data(), gc.Analytic.Data(), 1e-14)
+
+			// Trace: the same gradient, the adjoint of the output is 1, and
+			// every rendering works.
+			tp := Trace(s.f, x)
+			checkClose(t, "Trace gradient", s, tp.Grad.Data(), gc.Analytic.Data(), 1e-14)
+			if len(tp.Backward) == 0 || tp.Backward[0].Adjoint.Item() != 1 || tp.Err != nil {
+				t.Errorf("Trace of %s: backward rows %v, err %v", s.s, tp.Backward, tp.Err)
+			}
+			for name, r := range map[string]string{"ChainRule": tp.ChainRule(), "String": tp.String(),
+				"Markdown": tp.Markdown(), "LaTeX": tp.LaTeX(), "DOT": tp.DOT()} {
+				if !strings.Contains(r, "∂") && !strings.Contains(r, `\partial`) && name != "DOT" {
+					t.Errorf("Trace of %s: %s has no derivative in it:\n%s", s.s, name, r)
+				}
+			}
 
 			// Forward vs reverse Jacobians of the vector expression.
 			jf := Jacobian(e.f, x, Forward)
