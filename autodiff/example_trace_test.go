@@ -187,7 +187,7 @@ func ExampleTape_DOT() {
 	// n1 -> n2 [label="1"];
 	// c1 -> n2 [style=dashed];
 	// n2 -> n3 [label="2b"];
-	// c2 -> n3 [style=dashed];
+	// c2_3_1 -> n3 [style=dashed];
 }
 
 // The graph laid out by Graphviz, as SVG.

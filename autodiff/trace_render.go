@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/goccy/go-graphviz"
@@ -281,17 +282,45 @@ func dotQuote(s string) string {
 	return `"` + strings.ReplaceAll(s, "\n", `\n`) + `"`
 }
 
+// maxSharedUses is how many uses a named constant may have and still be
+// drawn once, with an edge to each use; beyond it, and for unnamed numbers,
+// each use gets its own box. Long edges from one shared box across the
+// whole graph make Graphviz's layout very slow.
+const maxSharedUses = 4
+
+// maxGraphNodes bounds the graphs SVG lays out: Graphviz's layout time
+// grows quickly with the size of the graph, and a notebook must not hang.
+const maxGraphNodes = 120
+
 // DOT returns the computation graph in Graphviz's DOT language: the input
 // (blue), the constants (dashed), one node per operation with its formula,
 // shape, value and adjoint, and on each edge the local derivative that the
 // reverse pass multiplied by. Values no adjoint reached (paths not needed
-// for the output) are grey.
+// for the output) are grey. A number, or a constant used more than four
+// times, gets a box at each use.
 func (t *Tape) DOT() string {
 	var sb strings.Builder
-	sb.WriteString("digraph tape {\n\trankdir=LR;\n\tnode [fontname=\"Helvetica\", fontsize=11];\n" +
+	sb.WriteString("digraph tape {\n\trankdir=LR;\n\tnslimit=4; mclimit=0.5;\n" +
+		"\tnode [fontname=\"Helvetica\", fontsize=11];\n" +
 		"\tedge [fontname=\"Helvetica\", fontsize=10, color=\"#555555\"];\n")
+	uses := make([]int, len(t.consts))
+	for _, n := range t.nodes {
+		for _, a := range n.args {
+			if a.node < 0 {
+				uses[a.k]++
+			}
+		}
+	}
+	shared := func(a targ) bool {
+		return uses[a.k] <= maxSharedUses && !(len(a.value.data) == 1 && a.name == num(a.value.data[0]))
+	}
+	constBox := func(id string, c targ) {
+		fmt.Fprintf(&sb, "\t%s [shape=box, style=dashed, label=%s];\n", id, dotQuote(c.name+"\n"+t.shape(c.shape)))
+	}
 	for k, c := range t.consts {
-		fmt.Fprintf(&sb, "\tc%d [shape=box, style=dashed, label=%s];\n", k, dotQuote(c.name+"\n"+t.shape(c.shape)))
+		if shared(c) {
+			constBox("c"+strconv.Itoa(k), c)
+		}
 	}
 	for i, n := range t.nodes {
 		label := fmt.Sprintf("#%d  %s = %s\n%s = %s", i, n.name, t.expr(i), t.shape(n.shape), brief(n.value))
@@ -308,10 +337,15 @@ func (t *Tape) DOT() string {
 		}
 		fmt.Fprintf(&sb, "\tn%d [%s, label=%s];\n", i, attrs, dotQuote(label))
 		for j, a := range n.args {
-			if a.node >= 0 {
+			switch {
+			case a.node >= 0:
 				fmt.Fprintf(&sb, "\tn%d -> n%d [label=%s];\n", a.node, i, dotQuote(t.local(i, j)))
-			} else {
+			case shared(a):
 				fmt.Fprintf(&sb, "\tc%d -> n%d [style=dashed];\n", a.k, i)
+			default:
+				id := fmt.Sprintf("c%d_%d_%d", a.k, i, j)
+				constBox(id, a)
+				fmt.Fprintf(&sb, "\t%s -> n%d [style=dashed];\n", id, i)
 			}
 		}
 	}
@@ -321,8 +355,14 @@ func (t *Tape) DOT() string {
 
 // SVG returns the computation graph of DOT laid out and drawn by Graphviz
 // (github.com/goccy/go-graphviz, which runs Graphviz compiled to
-// WebAssembly, without cgo). If Graphviz fails, the SVG shows the error.
+// WebAssembly, without cgo). A graph of more than 120 values is not laid
+// out (that could take minutes): the SVG says so, and the tables still
+// list every step. If Graphviz fails, the SVG shows the error.
 func (t *Tape) SVG() string {
+	if len(t.nodes) > maxGraphNodes {
+		return fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="560" height="40"><text x="4" y="24">`+
+			`the graph has %d values, more than the %d that are drawn: see the tables</text></svg>`, len(t.nodes), maxGraphNodes)
+	}
 	svg, err := renderDOT(t.DOT())
 	if err != nil {
 		return `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="40"><text x="4" y="24">` +
@@ -331,9 +371,16 @@ func (t *Tape) SVG() string {
 	return svg
 }
 
+// graphvizMu serializes the use of Graphviz: go-graphviz runs one
+// WebAssembly instance for the whole process, which is not safe for
+// concurrent use.
+var graphvizMu sync.Mutex
+
 // renderDOT lays out a DOT graph with Graphviz and returns the SVG element,
 // without the XML prolog so that it can be inlined in HTML.
 func renderDOT(dot string) (string, error) {
+	graphvizMu.Lock()
+	defer graphvizMu.Unlock()
 	ctx := context.Background()
 	g, err := graphviz.New(ctx)
 	if err != nil {

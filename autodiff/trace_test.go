@@ -3,9 +3,11 @@ package autodiff
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
+	"time"
 )
 
 // example1 is the lecture's z = (⟨x,w⟩ − y)² with named steps, traced in w.
@@ -264,5 +266,53 @@ func checkSVG(t *testing.T, s string, texts []string) {
 	}
 	if nodes == 0 {
 		t.Error("SVG has no graph nodes: Graphviz did not lay it out")
+	}
+}
+
+// TestTraceLargeGraphs guards the notebook against a hanging Graphviz: a
+// chain that reuses one constant at every step (33 s to lay out when the
+// constant was one shared box) is drawn quickly, and a tape beyond the
+// limit is not laid out at all.
+func TestTraceLargeGraphs(t *testing.T) {
+	t.Parallel()
+	c := Scalar(1.0001)
+	f := func(n int) Func { return func(y *Tensor) *Tensor { return chain(y, c, n) } }
+	tp := Trace(f(maxGraphNodes-2), Scalar(0.5)) // two nodes per step, and the input
+	if len(tp.Forward) != maxGraphNodes-1 {
+		t.Fatalf("%d rows, want %d", len(tp.Forward), maxGraphNodes-1)
+	}
+	start := time.Now()
+	checkSVG(t, tp.SVG(), []string{"#118", "1.0001"})
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("laying out %d values took %v", maxGraphNodes, d)
+	}
+	big := Trace(f(1000), Scalar(0.5))
+	if svg := big.SVG(); !strings.Contains(svg, "1001 values, more than the 120") {
+		t.Errorf("large tape SVG = %.120q", svg)
+	}
+	if len(big.Backward) != 1001 || !strings.Contains(big.String(), "1000  v1000") {
+		t.Error("the tables of a large tape are incomplete")
+	}
+}
+
+// TestTraceSVGConcurrent renders from several goroutines at once: Graphviz
+// runs in one WebAssembly instance per process, so renderDOT serializes.
+func TestTraceSVGConcurrent(t *testing.T) {
+	t.Parallel()
+	want := example1().SVG()
+	errs := make(chan string, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			if got := example1().SVG(); got != want {
+				errs <- fmt.Sprintf("%.80q", got)
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if e := <-errs; e != "" {
+			t.Errorf("concurrent SVG differs: %s", e)
+		}
 	}
 }
