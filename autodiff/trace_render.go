@@ -40,6 +40,28 @@ var (
 	backwardHead = row{"#", "adjoint of", "adjoint", "local rule", "chain rule"}
 )
 
+// Long tapes are rendered with their first tableHead and last tableTail
+// rows and one row that says how many were left out; the Forward and
+// Backward fields always hold every row.
+const (
+	tableHead = 150
+	tableTail = 50
+)
+
+// elide shortens rows to the first tableHead and the last tableTail.
+func elide(rows []row) []row {
+	if len(rows) <= tableHead+tableTail+1 {
+		return rows
+	}
+	gap := make(row, len(rows[0]))
+	for i := range gap {
+		gap[i] = "⋮"
+	}
+	gap[1] = fmt.Sprintf("… %d more rows …", len(rows)-tableHead-tableTail)
+	out := append(append([]row{}, rows[:tableHead]...), gap)
+	return append(out, rows[len(rows)-tableTail:]...)
+}
+
 // forwardCells returns the forward pass as table cells.
 func (t *Tape) forwardCells() []row {
 	var rows []row
@@ -50,7 +72,7 @@ func (t *Tape) forwardCells() []row {
 		}
 		rows = append(rows, row{strconv.Itoa(r.Index), r.Name, r.Op, expr, t.shape(r.Shape), brief(r.Value)})
 	}
-	return rows
+	return elide(rows)
 }
 
 // backwardCells returns the reverse pass as table cells.
@@ -59,7 +81,7 @@ func (t *Tape) backwardCells() []row {
 	for _, r := range t.Backward {
 		rows = append(rows, row{strconv.Itoa(r.Index), r.Name, brief(r.Adjoint), strings.Join(r.Rules, "; "), r.Chain})
 	}
-	return rows
+	return elide(rows)
 }
 
 // constNote lists the constants the function used.

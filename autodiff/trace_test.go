@@ -290,8 +290,18 @@ func TestTraceLargeGraphs(t *testing.T) {
 	if svg := big.SVG(); !strings.Contains(svg, "1001 values, more than the 120") {
 		t.Errorf("large tape SVG = %.120q", svg)
 	}
-	if len(big.Backward) != 1001 || !strings.Contains(big.String(), "1000  v1000") {
-		t.Error("the tables of a large tape are incomplete")
+	if len(big.Forward) != 1001 || len(big.Backward) != 1001 {
+		t.Errorf("a large tape has %d forward and %d backward rows, want 1001", len(big.Forward), len(big.Backward))
+	}
+	// Its tables show the beginning and the end, and say what they left out.
+	md := big.Markdown()
+	for _, want := range []string{"| 149 | v149 |", "… 801 more rows …", "| 1000 | v1000 |", "| 0 | x |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown of a large tape lacks %q", want)
+		}
+	}
+	if strings.Contains(md, "| 150 | v150 |") || strings.Count(big.HTML(), "<tr>") != 2*(1+150+1+50) {
+		t.Error("the tables of a large tape are not shortened")
 	}
 }
 
