@@ -301,13 +301,22 @@ func (c *Client) WaitReply(msgID string, d time.Duration) (*wire.Message, error)
 }
 
 // Unexpected returns the next iopub or stdin message that no pending
-// request collected, waiting up to d; nil if none came.
+// request collected, waiting up to d; nil if none came. Status messages
+// without a parent (the kernel's state, which it sends to each new iopub
+// subscriber and when it starts) are skipped.
 func (c *Client) Unexpected(d time.Duration) *wire.Message {
-	select {
-	case m := <-c.other:
-		return m
-	case <-time.After(d):
-		return nil
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case m := <-c.other:
+			if m.Header.MsgType == wire.Status && m.ParentHeader.MsgID == "" {
+				continue
+			}
+			return m
+		case <-t.C:
+			return nil
+		}
 	}
 }
 
