@@ -555,8 +555,13 @@ func (k *Kernel) execute(s zmq4.Socket, q queued) {
 		k.reply(s, m, wire.ExecuteReply, wire.ExecuteReplyContent{Status: wire.StatusAborted, ExecutionCount: k.count})
 		return
 	}
-	if !c.Silent {
+	// execution_count is "the global kernel counter that increases by
+	// one with each request that stores history" (messaging spec,
+	// execute_reply): a store_history=false cell shows the current count.
+	if !c.Silent && c.StoreHistory {
 		k.count++
+	}
+	if !c.Silent {
 		k.publish(m, wire.ExecuteInput, wire.ExecuteInputContent{Code: c.Code, ExecutionCount: k.count})
 	}
 	n := k.count
