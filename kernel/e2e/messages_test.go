@@ -159,7 +159,7 @@ func TestStopOnError(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			req := k.c.Unexpected(timeout)
+			req := k.c.WaitInputRequest(timeout)
 			if req == nil || req.Header.MsgType != wire.InputRequest {
 				t.Fatalf("no input_request: %+v", req)
 			}

@@ -311,6 +311,20 @@ func (c *Client) Unexpected(d time.Duration) *wire.Message {
 	}
 }
 
+// WaitInputRequest returns the next input_request that no pending
+// request answers (see AllowStdinManual), skipping other unexpected
+// messages, such as late iopub messages of finished requests; nil if none
+// came within d.
+func (c *Client) WaitInputRequest(d time.Duration) *wire.Message {
+	deadline := time.Now().Add(d)
+	for {
+		m := c.Unexpected(time.Until(deadline))
+		if m == nil || m.Header.MsgType == wire.InputRequest {
+			return m
+		}
+	}
+}
+
 func (c *Client) readReplies(s zmq4.Socket) {
 	defer c.readers.Done()
 	for {
