@@ -159,7 +159,14 @@ func TestHostileCellsCrash(t *testing.T) {
 	// died checks that the worker died of cause and the error says so
 	// and that state was reset.
 	died := func(cause string) func(*testing.T, *jupytertest.ExecOutcome) {
-		return wantError("WorkerDied", cause, "restarted", "state", "reset")
+		return func(t *testing.T, out *jupytertest.ExecOutcome) {
+			wantError("WorkerDied", cause, "restarted", "state", "reset")(t, out)
+			// The runtime's stack dump of worker internals stays out
+			// of the cell.
+			if strings.Contains(out.Stderr, "\ngoroutine ") || strings.Contains(out.Stderr, "runtime stack:") || len(out.Stderr) > 1000 {
+				t.Errorf("the cell's stderr holds a stack dump (%d bytes):\n%.1000s", len(out.Stderr), out.Stderr)
+			}
+		}
 	}
 	for _, tc := range []struct {
 		h        hostile
