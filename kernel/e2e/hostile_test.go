@@ -193,6 +193,15 @@ func TestHostileCellsCrash(t *testing.T) {
 			check: died("stack overflow")}, false},
 		{hostile{name: "8 huge make of a variable size", code: "n := 1 << 40\n_ = make([]float64, n)",
 			check: died("out of memory")}, false},
+		// A compiled call that ignores the interrupt: the worker is
+		// replaced.
+		{hostile{name: "7 interrupt ignored by a compiled call", code: "var wg sync.WaitGroup\nwg.Add(1)\nfmt.Println(\"started\")\nwg.Wait()",
+			interrupt: true, check: func(t *testing.T, out *jupytertest.ExecOutcome) {
+				if n := out.Reply.EName; n != "Interrupted" && n != "WorkerRestarted" {
+					t.Errorf("reply %+v", out.Reply)
+				}
+				wantError(out.Reply.EName, "state was reset")(t, out)
+			}}, false},
 	} {
 		t.Run(tc.h.name, func(t *testing.T) {
 			if survived := tc.h.run(t, k); survived != tc.survives {

@@ -74,6 +74,21 @@ func TestShutdown(t *testing.T) {
 			})
 		}
 	}
+	t.Run("SIGTERM", func(t *testing.T) {
+		t.Parallel()
+		k := start(t)
+		k.mustOK("x := 1")
+		workers := k.children()
+		k.signal(syscall.SIGTERM)
+		if err := k.waitExit(timeout); err != nil {
+			t.Fatalf("kernel exit after SIGTERM: %v", err)
+		}
+		for _, w := range workers {
+			if _, err := os.Stat(fmt.Sprintf("/proc/%d", w)); err == nil {
+				t.Errorf("worker %d still exists after the kernel exited", w)
+			}
+		}
+	})
 	t.Run("while a cell runs", func(t *testing.T) {
 		t.Parallel()
 		k := start(t)
@@ -100,6 +115,10 @@ func TestBusyKernel(t *testing.T) {
 	t.Parallel()
 	k := start(t)
 	k.mustOK("kept := 7")
+	t.Run("interrupt while idle", func(t *testing.T) {
+		interrupt(t, k)
+		k.alive()
+	})
 	for _, tc := range []struct {
 		name      string
 		interrupt func(t *testing.T)
