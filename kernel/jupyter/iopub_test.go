@@ -58,6 +58,9 @@ func TestLateSubscriber(t *testing.T) {
 func TestStalledSubscriber(t *testing.T) {
 	t.Parallel()
 	tk := startKernelConfig(t, jupyter.Config{IOPubQueueBytes: 1 << 20})
+	// 32 MiB through a race-instrumented client on a loaded machine can
+	// take longer than the default 10 s.
+	tk.c.Timeout = time.Minute
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stalled := zmq4.NewSub(ctx)

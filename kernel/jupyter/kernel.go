@@ -427,17 +427,23 @@ func (k *Kernel) welcome() [][]byte {
 func (k *Kernel) dispatch(s zmq4.Socket, channel string, q queued) {
 	m := q.m
 	k.status(m, wire.StateBusy)
-	defer k.status(m, wire.StateIdle)
-	switch t := m.Header.MsgType; t {
-	case wire.KernelInfoRequest:
-		k.reply(s, m, wire.KernelInfoReply, k.kernelInfo())
-	case wire.ShutdownRequest:
+	if m.Header.MsgType == wire.ShutdownRequest {
 		var c wire.ShutdownContent
 		if err := m.DecodeContent(&c); err != nil {
 			k.log.Printf("%s: %v", channel, err)
 		}
 		k.reply(s, m, wire.ShutdownReply, wire.ShutdownContent{Status: wire.StatusOK, Restart: c.Restart})
+		// Status idle goes out before Serve is told to stop: Serve
+		// flushes iopub and closes it without waiting for the control
+		// goroutine, and a deferred idle could come too late.
+		k.status(m, wire.StateIdle)
 		k.requestShutdown(c.Restart)
+		return
+	}
+	defer k.status(m, wire.StateIdle)
+	switch t := m.Header.MsgType; t {
+	case wire.KernelInfoRequest:
+		k.reply(s, m, wire.KernelInfoReply, k.kernelInfo())
 	case wire.InterruptRequest:
 		k.Interrupt()
 		k.reply(s, m, wire.InterruptReply, wire.InterruptReplyContent{Status: wire.StatusOK})
@@ -580,8 +586,13 @@ func (k *Kernel) execute(s zmq4.Socket, q queued) {
 		k.reply(s, m, wire.ExecuteReply, wire.ExecuteReplyContent{Status: wire.StatusAborted, ExecutionCount: k.count})
 		return
 	}
-	if !c.Silent {
+	// execution_count is "the global kernel counter that increases by
+	// one with each request that stores history" (messaging spec,
+	// execute_reply): a store_history=false cell shows the current count.
+	if !c.Silent && c.StoreHistory {
 		k.count++
+	}
+	if !c.Silent {
 		k.publish(m, wire.ExecuteInput, wire.ExecuteInputContent{Code: c.Code, ExecutionCount: k.count})
 	}
 	n := k.count
