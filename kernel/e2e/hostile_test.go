@@ -48,7 +48,15 @@ func (h hostile) run(t *testing.T, k *kernel) (survived bool) {
 	}
 	h.check(t, out)
 	k.alive()
-	return result(k.mustOK("kept")) == value
+	after := k.exec("kept")
+	if after.Reply.Status != wire.StatusOK {
+		// State was reset: the name is gone, and the cell says so.
+		if !strings.Contains(after.Reply.EValue, "undefined: kept") {
+			t.Errorf("after a reset, kept gave %+v", after.Reply)
+		}
+		return false
+	}
+	return result(after) == value
 }
 
 // interrupt sends interrupt_request on control.

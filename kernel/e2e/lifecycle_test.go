@@ -3,12 +3,15 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gradbook/gradbook/kernel/jupyter/jupytertest"
+	"github.com/gradbook/gradbook/kernel/kerneltest"
 	"github.com/gradbook/gradbook/kernel/wire"
 )
 
@@ -211,4 +214,40 @@ func TestInput(t *testing.T) {
 		}
 		k.alive()
 	})
+}
+
+// TestOrphanedKernelExits starts a kernel from a shell that exits at
+// once, as a crashed front end would leave it, and checks that the
+// kernel notices its parent is gone and exits (with its worker).
+func TestOrphanedKernelExits(t *testing.T) {
+	t.Parallel()
+	bin := kerneltest.Binary(t)
+	_, path, err := jupytertest.WriteConnectionFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("sh", "-c", `JPY_PARENT_PID=$$ "$0" kernel "$1" >/dev/null 2>&1 & echo $!`, bin, path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil {
+		t.Fatalf("pid %q: %v", out, err)
+	}
+	gone := func(pid int) bool {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return true
+		}
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		return len(f) > 0 && f[0] == "Z"
+	}
+	deadline := time.Now().Add(timeout)
+	for !gone(pid) {
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("orphaned kernel pid %d still running after %v", pid, timeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -131,6 +131,11 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		}
 		v, err := s.in.EvalWithContext(ctx, st.src)
 		if err != nil && st.kind == stepValue && (isCompileError(err) || compilePanic(err) != "") {
+			if e := s.undefinedError(code); e != nil {
+				// yaegi accepts a lone undeclared name as a statement.
+				res.Err = e
+				break
+			}
 			st.kind = stepStmt // no single value: run it as a statement
 			v, err = s.in.EvalWithContext(ctx, st.plain)
 		}
@@ -142,6 +147,15 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		case stepDecl:
 			s.register(st)
 		case stepValue:
+			if es, ok := st.u.stmt.(*ast.ExprStmt); ok {
+				if _, ok := es.X.(*ast.Ident); ok {
+					// yaegi accepts a lone undeclared name as a value.
+					if e := s.undefinedError(code); e != nil {
+						res.Err = e
+						break
+					}
+				}
+			}
 			last, haveValue = v, true
 			s.registerStmt(st.u)
 		default:
@@ -390,6 +404,11 @@ func (s *Session) cellError(ctx context.Context, code string, st step, err error
 	}
 compileErr:
 	msg := err.Error()
+	if oddUndefined.MatchString(msg) {
+		if e := s.undefinedError(code); e != nil {
+			return e
+		}
+	}
 	if m := errPos.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
@@ -468,7 +487,7 @@ func caret(code string, line, col int, msg string) []string {
 func (s *Session) interrupted(gid string) *Error {
 	if !s.waitStopped(gid, s.opts.StopTimeout) {
 		s.stuck.Store(true)
-		return &Error{Name: ErrInterrupted, Value: "interrupted, but compiled code called by the cell is still running; restart the kernel",
+		return &Error{Name: ErrInterrupted, Value: "interrupted, but compiled code called by the cell is still running",
 			Traceback: []string{"Interrupted: the cell did not stop within " + s.opts.StopTimeout.String()}}
 	}
 	s.errf.takeFrames()

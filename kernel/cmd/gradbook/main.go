@@ -23,7 +23,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/gradbook/gradbook"
 	"github.com/gradbook/gradbook/kernel/display"
@@ -113,6 +115,7 @@ func kernelCmd(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	ctx = watchParent(ctx, logger)
 	sigint := make(chan os.Signal, 1)
 	signal.Notify(sigint, os.Interrupt)
 	go func() {
@@ -124,6 +127,38 @@ func kernelCmd(args []string) error {
 		return err
 	}
 	return nil
+}
+
+// watchParent returns a context cancelled when the process that started
+// the kernel (the front end's kernel manager) is gone, so that a crashed
+// front end leaves no kernel behind, as ipykernel's parent poller does.
+// The parent is $JPY_PARENT_PID when jupyter_client set it.
+func watchParent(ctx context.Context, logger *log.Logger) context.Context {
+	parent := os.Getppid()
+	if pid, err := strconv.Atoi(os.Getenv("JPY_PARENT_PID")); err == nil && pid > 1 {
+		parent = pid // set by jupyter_client: the manager, even if we were reparented already
+	}
+	if parent <= 1 {
+		return ctx // started by init: nothing to watch
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		defer cancel()
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if os.Getppid() != parent {
+					logger.Printf("the process that started the kernel (pid %d) is gone; shutting down", parent)
+					return
+				}
+			}
+		}
+	}()
+	return ctx
 }
 
 func installCmd(args []string) error {
