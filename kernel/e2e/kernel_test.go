@@ -23,7 +23,7 @@ const timeout = 60 * time.Second
 // kernel is a running `gradbook kernel` process and a client connected to
 // it through its connection file.
 type kernel struct {
-	t    *testing.T
+	t    testing.TB
 	cmd  *exec.Cmd
 	info jupyter.ConnectionInfo
 	c    *jupytertest.Client
@@ -37,7 +37,7 @@ type kernel struct {
 // connects a client. When the test ends the client is closed and the
 // kernel, if still running, is asked to shut down (and killed if it does
 // not); on failure the kernel's log is shown.
-func start(t *testing.T) *kernel {
+func start(t testing.TB) *kernel {
 	t.Helper()
 	bin := kerneltest.Binary(t)
 	ci, path, err := jupytertest.WriteConnectionFile(t.TempDir())
