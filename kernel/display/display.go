@@ -15,12 +15,14 @@ package display
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -103,8 +105,19 @@ func HTML(s string) { MIME(map[string]any{MIMEHTML: s, MIMEText: "<HTML>"}) }
 // Markdown shows s as text/markdown; its text/plain form is s itself.
 func Markdown(s string) { MIME(map[string]any{MIMEMarkdown: s, MIMEText: s}) }
 
-// LaTeX shows s as text/latex. Front ends render math between $…$ or $$…$$.
-func LaTeX(s string) { MIME(map[string]any{MIMELaTeX: s, MIMEText: s}) }
+// LaTeX shows s as text/latex. Front ends render math between $…$,
+// $$…$$, \[…\] or in an environment (\begin{…}); s without any of these
+// is shown as display math, $$s$$.
+func LaTeX(s string) { MIME(map[string]any{MIMELaTeX: mathMode(s), MIMEText: s}) }
+
+// mathMode puts s between $$ unless it already says where math starts.
+func mathMode(s string) string {
+	t := strings.TrimSpace(s)
+	if strings.Contains(t, "$") || strings.HasPrefix(t, `\[`) || strings.HasPrefix(t, `\(`) || strings.HasPrefix(t, `\begin`) {
+		return s
+	}
+	return "$$" + t + "$$"
+}
 
 // SVG shows an SVG document.
 func SVG(s string) { MIME(map[string]any{MIMESVG: s, MIMEText: "<SVG>"}) }
@@ -147,9 +160,20 @@ func EncodeJPEG(img image.Image, quality int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// JSON shows v as application/json; v must be JSON-encodable (maps,
-// slices, strings, numbers, bools, nil, or structs with json tags).
-func JSON(v any) { MIME(map[string]any{MIMEJSON: v, MIMEText: fmt.Sprintf("%v", v)}) }
+// JSON shows v as application/json (front ends show a tree); v is
+// anything encoding/json encodes (maps, slices, strings, numbers, bools,
+// nil, structs). A value that does not encode is shown as the error.
+func JSON(v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		Text("display.JSON: " + err.Error())
+		return
+	}
+	var tree any
+	_ = json.Unmarshal(b, &tree) // what Marshal wrote decodes
+	indented, _ := json.MarshalIndent(tree, "", "  ")
+	MIME(map[string]any{MIMEJSON: tree, MIMEText: string(indented)})
+}
 
 // Text shows s as plain text.
 func Text(s string) { MIME(map[string]any{MIMEText: s}) }

@@ -39,7 +39,11 @@ func TestSendFunctions(t *testing.T) {
 		{"SVG", func() { SVG("<svg/>") }, MIMESVG, "<svg/>"},
 		{"PNG", func() { PNG(pngBytes) }, MIMEPNG, base64.StdEncoding.EncodeToString(pngBytes)},
 		{"JPEG", func() { JPEG(pngBytes) }, MIMEJPEG, base64.StdEncoding.EncodeToString(pngBytes)},
-		{"JSON", func() { JSON(map[string]any{"a": 1}) }, MIMEJSON, map[string]any{"a": 1}},
+		{"JSON", func() { JSON(map[string]any{"a": 1}) }, MIMEJSON, map[string]any{"a": 1.0}},
+		{"JSON struct", func() { JSON(struct{ X []int }{[]int{1}}) }, MIMEJSON, map[string]any{"X": []any{1.0}}},
+		{"JSON error", func() { JSON(func() {}) }, MIMEText, "display.JSON: json: unsupported type: func()"},
+		{"LaTeX bare", func() { LaTeX(`\frac{1}{2}`) }, MIMELaTeX, `$$\frac{1}{2}$$`},
+		{"LaTeX env", func() { LaTeX(`\begin{bmatrix}1\end{bmatrix}`) }, MIMELaTeX, `\begin{bmatrix}1\end{bmatrix}`},
 		{"Text", func() { Text("hi") }, MIMEText, "hi"},
 		{"MIME bytes", func() { MIME(map[string]any{MIMEPNG: pngBytes}) }, MIMEPNG, base64.StdEncoding.EncodeToString(pngBytes)},
 	}
