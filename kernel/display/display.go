@@ -225,12 +225,5 @@ func normalize(bundle map[string]any) map[string]any {
 }
 
 // Value shows v with every MIME type its type offers (see Bundle) plus
-// its text/plain form, fmt's %v.
-func Value(v any) {
-	b := Bundle(v)
-	if b == nil {
-		b = map[string]any{}
-	}
-	b[MIMEText] = fmt.Sprintf("%v", v)
-	MIME(b)
-}
+// its text/plain form (see Plain).
+func Value(v any) { MIME(Render(v)) }

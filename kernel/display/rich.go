@@ -1,8 +1,13 @@
 package display
 
 import (
+	"bytes"
 	"encoding/base64"
+	"fmt"
 	"image"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
 
 // MimeBundler is a value that renders itself as a MIME bundle
@@ -25,8 +30,16 @@ type SVGer interface{ SVG() string }
 // PNGer is a value that renders itself as PNG bytes.
 type PNGer interface{ PNG() []byte }
 
+// PlotWidth and PlotHeight are the size a gonum *plot.Plot value is
+// drawn at.
+const (
+	PlotWidth  = 5 * vg.Inch
+	PlotHeight = 3.5 * vg.Inch
+)
+
 // Bundle returns the rich MIME types v offers through the interfaces of
-// this package, or image.Image (rendered as PNG). It returns nil when v
+// this package, image.Image (rendered as PNG) or gonum's *plot.Plot
+// (rendered as SVG, PlotWidth × PlotHeight). It returns nil when v
 // offers none. text/plain is not included: the caller knows how to print
 // v. Binary content is base64-encoded.
 func Bundle(v any) map[string]any {
@@ -66,8 +79,57 @@ func Bundle(v any) map[string]any {
 			}
 		}
 	}
+	if p, ok := v.(*plot.Plot); ok && p != nil {
+		if svg, err := plotSVG(p); err == nil {
+			add(MIMESVG, svg)
+		}
+	}
 	if len(out) == 0 {
 		return nil
 	}
 	return out
+}
+
+func plotSVG(p *plot.Plot) (string, error) {
+	wt, err := p.WriterTo(PlotWidth, PlotHeight, "svg")
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// Render returns the whole MIME bundle of v: Bundle's rich types and
+// text/plain, the Plain form of v.
+func Render(v any) map[string]any {
+	b := Bundle(v)
+	if b == nil {
+		b = map[string]any{}
+	}
+	b[MIMEText] = Plain(v, b)
+	return b
+}
+
+// Plain is the text/plain form of v, whose rich bundle is b: v's String
+// method or fmt's %v, except for a value drawn as an image (SVG, PNG,
+// JPEG) that has no String method: a dump of its fields or pixels would
+// bury the output, so it prints as <type> (with the size of an image).
+func Plain(v any, b map[string]any) string {
+	if _, ok := v.(fmt.Stringer); ok {
+		return fmt.Sprintf("%v", v)
+	}
+	_, svg := b[MIMESVG]
+	_, png := b[MIMEPNG]
+	_, jpeg := b[MIMEJPEG]
+	if !svg && !png && !jpeg {
+		return fmt.Sprintf("%v", v)
+	}
+	if img, ok := v.(image.Image); ok {
+		r := img.Bounds()
+		return fmt.Sprintf("<%T %d×%d>", v, r.Dx(), r.Dy())
+	}
+	return fmt.Sprintf("<%T>", v)
 }

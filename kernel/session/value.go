@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"reflect"
 
 	"github.com/gradbook/gradbook/kernel/display"
@@ -21,9 +20,12 @@ var richMethods = []struct{ method, mime string }{
 }
 
 // bundle returns the MIME bundle of v, the value bound to the cell
-// variable name: text/plain from String() when the type has one
-// (interpreted or compiled), else %v; and the rich types the value
-// offers. It returns nil for an invalid value (the expression nil).
+// variable name: the rich types the value offers and text/plain, from
+// String() when the type has one (interpreted or compiled). Compiled
+// types (autodiff's, image.Image, *plot.Plot) render host-side, as
+// display.Render does; a type declared in a cell is probed by method
+// name (YAEGI.md: "Rich values from types declared in cells"). It
+// returns nil for an invalid value (the expression nil).
 func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[string]any {
 	if !v.IsValid() {
 		return nil
@@ -32,12 +34,7 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 	if v.CanInterface() {
 		x = v.Interface()
 	}
-	data := map[string]any{display.MIMEText: fmt.Sprintf("%v", x)}
-	if b := display.Bundle(x); b != nil {
-		for k, c := range b {
-			data[k] = c
-		}
-	}
+	data := display.Render(x)
 	if compiledType(v.Type()) {
 		return data
 	}

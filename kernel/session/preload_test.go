@@ -1,0 +1,104 @@
+package session
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/gradbook/gradbook"
+)
+
+func newPreloadSession(t testing.TB) *Session {
+	t.Helper()
+	s, err := New(Options{Sources: gradbook.Sources()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestPreloaded runs cells that use the preloaded packages with and
+// without import lines, checking each value's text/plain and MIME types.
+func TestPreloaded(t *testing.T) {
+	s := newPreloadSession(t)
+	cells := []struct {
+		code  string
+		text  string   // text/plain with runs of spaces as one, "" for no value
+		mimes []string // besides text/plain
+	}{
+		{code: "f := func(x *ad.Tensor) *ad.Tensor { return ad.Add(ad.Mul(x.Index(0), x.Index(0)), ad.Mul(ad.Scalar(2), ad.Mul(x.Index(1), x.Index(1)))) }"},
+		{code: "ad.Grad(f, ad.Vector(1, 1))", text: "[2 4]", mimes: []string{"text/latex", "text/html"}},
+		{code: `import ad "github.com/gradbook/gradbook/autodiff"`},
+		{code: `import "github.com/gradbook/gradbook/kernel/display"`},
+		{code: `import "github.com/gradbook/gradbook/autodiff"` + "\nautodiff.Vector(1, 2).Add(ad.Vector(1, 1))", text: "[2 3]", mimes: []string{"text/latex", "text/html"}},
+		{code: "ad.Jacobian(ad.Sin, ad.Vector(0, 0))", text: "[[1 0] [0 1]]", mimes: []string{"text/latex", "text/html"}},
+		{code: "ad.CheckGrad(f, ad.Vector(1, 2)).OK(1e-6)", text: "true"},
+		{code: "fmt.Sprint(math.Sqrt(4))", text: "2"},
+		{code: "fig, _, err := adplot.Tangent(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, x) }, 1, ad.Arange(0, 3, 0.1))\nfig", text: "<*plot.Figure>", mimes: []string{"image/svg+xml", "image/png"}},
+		{code: `import "gonum.org/v1/plot"` + "\np := plot.New()\np.Title.Text = \"empty\"\np", text: "<*plot.Plot>", mimes: []string{"image/svg+xml"}},
+		{code: "type H struct{ n int }\nfunc (h H) HTML() string { return fmt.Sprint(\"<i>\", h.n, \"</i>\") }\nH{3}", text: "{3}", mimes: []string{"text/html"}},
+		{code: `import ("image"; "image/color")` + "\nimg := image.NewGray(image.Rect(0, 0, 3, 2))\nimg.Set(1, 1, color.White)\nimg", text: "<*image.Gray 3×2>", mimes: []string{"image/png"}},
+	}
+	for _, c := range cells {
+		r := s.Execute(context.Background(), c.code)
+		if r.Err != nil {
+			t.Fatalf("%s: %v", c.code, r.Err)
+		}
+		got, _ := r.Data["text/plain"].(string)
+		if got = strings.Join(strings.Fields(got), " "); got != c.text { // spacing aside
+			t.Errorf("%s: text/plain %q, want %q", c.code, got, c.text)
+		}
+		if c.text == "" {
+			continue
+		}
+		if len(r.Data) != len(c.mimes)+1 {
+			t.Errorf("%s: MIME types %v, want text/plain and %v", c.code, keys(r.Data), c.mimes)
+		}
+		for _, m := range c.mimes {
+			if _, ok := r.Data[m]; !ok {
+				t.Errorf("%s: no %s in %v", c.code, m, keys(r.Data))
+			}
+		}
+	}
+	if got := s.Execute(context.Background(), "ad.Jacobian(ad.Sin, ad.Vector(0, 0))").Data["text/latex"]; !strings.Contains(got.(string), "numerator layout") {
+		t.Errorf("Jacobian LaTeX does not name its layout: %v", got)
+	}
+}
+
+func keys(m map[string]any) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	return ks
+}
+
+func TestPreloadedCompleteInspect(t *testing.T) {
+	s := newPreloadSession(t)
+	c := s.Complete("ad.", 3)
+	for _, want := range []string{"Grad", "Jacobian", "Hessian", "Tensor"} {
+		if !contains(c.Matches, want) {
+			t.Errorf("completion of ad. lacks %s: %v", want, c.Matches)
+		}
+	}
+	if c := s.Complete("adplot.Tan", 10); !contains(c.Matches, "Tangent") {
+		t.Errorf("completion of adplot.Tan: %v", c.Matches)
+	}
+	if c := s.Complete("pl", 2); contains(c.Matches, "plot") || contains(c.Matches, "plotter") {
+		t.Errorf("gonum's plot needs an import, but completion offers it: %v", c.Matches)
+	}
+	d, ok := s.Inspect("ad.Grad", 7, 0)
+	if !ok || !strings.Contains(d["text/plain"].(string), "Grad returns the gradient") {
+		t.Errorf("inspect ad.Grad = %v, %v", ok, d)
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
