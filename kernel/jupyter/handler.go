@@ -54,6 +54,9 @@ type ExecuteResult struct {
 	// spec's form: {"status":"ok","data":{…},"metadata":{…}} or
 	// {"status":"error","ename":…,"evalue":…,"traceback":[…]}.
 	UserExpressions map[string]any
+	// Payload is execute_reply's payload (e.g. a "page" of help); nil
+	// for none.
+	Payload []any
 }
 
 // CellError is a failed cell, as the error message and execute_reply carry it.

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-zeromq/zmq4"
 	"github.com/gradbook/gradbook/kernel/wire"
@@ -565,10 +567,15 @@ func (k *Kernel) execute(s zmq4.Socket, q queued) {
 	k.curCancel = cancel
 	k.curMu.Unlock()
 	out := &cellOutput{k: k, parent: m, allowStdin: c.AllowStdin, ctx: ctx}
-	res := k.h.Execute(ctx, ExecuteRequest{
-		Code: c.Code, Silent: c.Silent, StoreHistory: c.StoreHistory,
-		UserExpressions: c.UserExpressions, AllowStdin: c.AllowStdin, ExecutionCount: n,
-	}, out)
+	var res ExecuteResult
+	if name, ok := helpRequest(c.Code); ok {
+		res = k.help(ctx, name)
+	} else {
+		res = k.h.Execute(ctx, ExecuteRequest{
+			Code: c.Code, Silent: c.Silent, StoreHistory: c.StoreHistory,
+			UserExpressions: c.UserExpressions, AllowStdin: c.AllowStdin, ExecutionCount: n,
+		}, out)
+	}
 	k.curMu.Lock()
 	k.curCancel = nil
 	k.curMu.Unlock()
@@ -582,6 +589,10 @@ func (k *Kernel) execute(s zmq4.Socket, q queued) {
 		k.history = append(k.history, historyEntry{line: n, input: c.Code, output: output})
 	}
 	ue := res.UserExpressions
+	payload := res.Payload
+	if payload == nil {
+		payload = []any{}
+	}
 	if ue == nil {
 		ue = map[string]any{}
 	}
@@ -608,8 +619,42 @@ func (k *Kernel) execute(s zmq4.Socket, q queued) {
 		k.publish(m, wire.ExecuteResult, wire.ExecuteResultContent{ExecutionCount: n, Data: res.Data, Metadata: md})
 	}
 	k.reply(s, m, wire.ExecuteReply, wire.ExecuteReplyContent{
-		Status: wire.StatusOK, ExecutionCount: n, UserExpressions: ue, Payload: []any{},
+		Status: wire.StatusOK, ExecutionCount: n, UserExpressions: ue, Payload: payload,
 	})
+}
+
+// helpRequest recognises a help cell, "?name" or "name?" (as in IPython),
+// where name is a possibly qualified identifier such as fmt.Println.
+func helpRequest(code string) (name string, ok bool) {
+	code = strings.TrimSpace(code)
+	switch {
+	case strings.HasPrefix(code, "?"):
+		name = strings.TrimSpace(code[1:])
+	case strings.HasSuffix(code, "?"):
+		name = strings.TrimSpace(code[:len(code)-1])
+	default:
+		return "", false
+	}
+	if name == "" {
+		return "", false
+	}
+	for _, r := range name {
+		if r != '.' && r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return "", false
+		}
+	}
+	return name, true
+}
+
+// help answers a help cell with the Handler's inspection of name, shown
+// in the front end's pager (an execute_reply "page" payload).
+func (k *Kernel) help(ctx context.Context, name string) ExecuteResult {
+	r := k.h.Inspect(ctx, name, utf8.RuneCountInString(name), 1)
+	if !r.Found {
+		return ExecuteResult{Error: &CellError{Name: "NotFound", Value: "no documentation found for " + name,
+			Traceback: []string{"NotFound: no documentation found for " + name}}}
+	}
+	return ExecuteResult{Payload: []any{map[string]any{"source": "page", "data": r.Data, "start": 0}}}
 }
 
 // cellOutput is the Output of one running cell.

@@ -102,32 +102,62 @@ func splitCell(code string) (units []*unit, hasPackage bool, err error) {
 			continue
 		}
 		start := i
-		depth := 0
-		for i < len(toks) {
-			switch toks[i].tok {
-			case token.LBRACE, token.LPAREN, token.LBRACK:
-				depth++
-			case token.RBRACE, token.RPAREN, token.RBRACK:
-				depth--
+		var u *unit
+		for {
+			i = nextSemicolon(toks, i)
+			end := len(code)
+			if i < len(toks) {
+				end = toks[i].off
 			}
-			if depth == 0 && toks[i].tok == token.SEMICOLON {
+			text := strings.TrimRight(code[toks[start].off:min(end, len(code))], " \t\r\n")
+			line, col := lineCol(code, toks[start].off)
+			u = &unit{kind: classify(toks[start:min(i, len(toks))]), text: text, line: line, col: col}
+			err := u.parse()
+			if err == nil {
 				break
 			}
+			// The semicolons of a header (for i := 0; i < n; i++ {,
+			// if v := f(); v > 0 {) are not statement ends: extend the
+			// unit to the next one and parse again.
+			if i >= len(toks) || !hasHeader(toks[start:]) {
+				return nil, hasPackage, err
+			}
 			i++
-		}
-		end := len(code)
-		if i < len(toks) {
-			end = toks[i].off
-		}
-		text := strings.TrimRight(code[toks[start].off:min(end, len(code))], " \t\r\n")
-		line, col := lineCol(code, toks[start].off)
-		u := &unit{kind: classify(toks[start:min(i, len(toks))]), text: text, line: line, col: col}
-		if err := u.parse(); err != nil {
-			return nil, hasPackage, err
 		}
 		units = append(units, u)
 	}
 	return units, hasPackage, nil
+}
+
+// nextSemicolon returns the index of the first semicolon at bracket
+// depth 0 from toks[i] on, or len(toks).
+func nextSemicolon(toks []tok, i int) int {
+	depth := 0
+	for ; i < len(toks); i++ {
+		switch toks[i].tok {
+		case token.LBRACE, token.LPAREN, token.LBRACK:
+			depth++
+		case token.RBRACE, token.RPAREN, token.RBRACK:
+			depth--
+		}
+		if depth == 0 && toks[i].tok == token.SEMICOLON {
+			return i
+		}
+	}
+	return i
+}
+
+// hasHeader reports whether a statement starts with a keyword whose
+// header may hold semicolons (for, if, switch), possibly labeled.
+func hasHeader(ts []tok) bool {
+	if len(ts) > 2 && ts[0].tok == token.IDENT && ts[1].tok == token.COLON {
+		ts = ts[2:]
+	}
+	switch ts[0].tok {
+	case token.FOR, token.IF, token.SWITCH:
+		return true
+	}
+	return false
 }
 
 // classify decides the unit kind from its first tokens: imports, named
