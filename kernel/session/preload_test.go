@@ -2,6 +2,8 @@ package session
 
 import (
 	"context"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -101,4 +103,62 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// b1Setup and b1Cell are the B1 scalar chain of autodiff's benchmarks,
+// y ← sin(c·y) with c = 1.0001 and y0 = 0.5, built by an interpreted
+// loop: N = 1e5 nodes (N/2 products and N/2 sines), then one reverse
+// pass. The cell assigns to globals, since := in every run would keep
+// every old tape alive (a yaegi leak).
+const (
+	b1Nodes = 100_000
+	b1Setup = "var c, y0, y *ad.Tensor\nc = ad.Scalar(1.0001)"
+	b1Cell  = `y0 = ad.Scalar(0.5).RequiresGrad()
+y = y0
+for i := 0; i < 50000; i++ {
+	y = ad.Sin(ad.Mul(c, y))
+}
+y.Backward()
+y0.Grad().Item()`
+)
+
+// b1Want is dy/dy0 of the chain, by the chain rule in plain Go.
+func b1Want() float64 {
+	y, d := 0.5, 1.0
+	for i := 0; i < b1Nodes/2; i++ {
+		u := 1.0001 * y
+		d *= 1.0001 * math.Cos(u)
+		y = math.Sin(u)
+	}
+	return d
+}
+
+func TestB1InCell(t *testing.T) {
+	s := newPreloadSession(t)
+	if r := s.Execute(context.Background(), b1Setup); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	r := s.Execute(context.Background(), b1Cell)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	got, err := strconv.ParseFloat(r.Data["text/plain"].(string), 64)
+	if want := b1Want(); err != nil || math.Abs(got-want) > 1e-12*math.Abs(want) {
+		t.Errorf("dy/dy0 = %v (%v), want %v", r.Data["text/plain"], err, want)
+	}
+}
+
+// BenchmarkB1InCell reports ns per node for forward+backward of the B1
+// chain run as a notebook cell (interpreted loop, compiled ad ops).
+func BenchmarkB1InCell(b *testing.B) {
+	s := newPreloadSession(b)
+	if r := s.Execute(context.Background(), b1Setup); r.Err != nil {
+		b.Fatal(r.Err)
+	}
+	for b.Loop() {
+		if r := s.Execute(context.Background(), b1Cell); r.Err != nil {
+			b.Fatal(r.Err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/b1Nodes, "ns/node")
 }
