@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"image/png"
 	"os/exec"
 	"strings"
@@ -21,7 +22,27 @@ var (
 	kernelOnce sync.Once
 	kernel     *jupytertest.Client
 	kernelErr  error
+	kernelLog  syncBuffer // the kernel's stderr
 )
+
+// syncBuffer is a bytes.Buffer safe for the kernel's writes and a test's
+// reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
 
 // client returns a client of one gradbook kernel shared by the tests of
 // this package (they run one after the other; cells of different tests
@@ -42,30 +63,43 @@ func client(t *testing.T) *jupytertest.Client {
 			return
 		}
 		cmd := exec.Command(bin, "kernel", path)
+		cmd.Stderr = &kernelLog
 		if kernelErr = cmd.Start(); kernelErr != nil {
 			return
 		}
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
 		stopKernel = func() {
 			if kernel != nil {
 				kernel.Request(jupytertest.Control, wire.ShutdownRequest, wire.ShutdownContent{})
 				kernel.Close()
 			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
 			select {
-			case <-done:
+			case <-exited:
 			case <-time.After(5 * time.Second):
 				cmd.Process.Kill()
-				<-done
+				<-exited
 			}
 		}
-		kernel, kernelErr = jupytertest.Connect(path)
+		// A cold start (a fresh 40 MB binary) can outlast one Connect.
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+			kernel, kernelErr = jupytertest.Connect(path)
+			if kernelErr == nil || time.Now().After(deadline) {
+				break
+			}
+			select {
+			case <-exited:
+				kernelErr = fmt.Errorf("the kernel exited: %w", kernelErr)
+				return
+			default:
+			}
+		}
 		if kernelErr == nil {
 			kernel.Timeout = 60 * time.Second
 		}
 	})
 	if kernelErr != nil {
-		t.Fatalf("start gradbook kernel: %v", kernelErr)
+		t.Fatalf("start gradbook kernel: %v\nkernel log:\n%s", kernelErr, kernelLog.String())
 	}
 	return kernel
 }
