@@ -47,7 +47,7 @@ func (b *syncBuffer) String() string {
 // client returns a client of one gradbook kernel shared by the tests of
 // this package (they run one after the other; cells of different tests
 // use different names). The kernel stops when the test binary exits.
-func client(t *testing.T) *jupytertest.Client {
+func client(t testing.TB) *jupytertest.Client {
 	t.Helper()
 	kernelOnce.Do(func() {
 		kernelErr = errors.New("the build failed (see the first test)")
@@ -105,7 +105,7 @@ func client(t *testing.T) *jupytertest.Client {
 }
 
 // run executes code and fails the test on an error reply.
-func run(t *testing.T, code string) *jupytertest.ExecOutcome {
+func run(t testing.TB, code string) *jupytertest.ExecOutcome {
 	t.Helper()
 	out, err := client(t).Execute(code)
 	if err != nil {
@@ -385,4 +385,23 @@ func TestTape(t *testing.T) {
 	if svg := data["image/svg+xml"].(string); !strings.Contains(svg, "<svg") {
 		t.Errorf("image/svg+xml %.300q", svg)
 	}
+}
+
+// BenchmarkB1Kernel runs autodiff's B1 chain (y ← sin(c·y), c = 1.0001,
+// y0 = 0.5, 1e5 nodes, then Backward) as a cell of the real kernel: an
+// interpreted loop calling ad ops, plus the round trip over ZeroMQ and
+// the worker pipe. It reports ns per node for forward+backward.
+func BenchmarkB1Kernel(b *testing.B) {
+	run(b, "var rtC, rtY0, rtY *ad.Tensor\nrtC = ad.Scalar(1.0001)")
+	const cell = `rtY0 = ad.Scalar(0.5).RequiresGrad()
+rtY = rtY0
+for i := 0; i < 50000; i++ {
+	rtY = ad.Sin(ad.Mul(rtC, rtY))
+}
+rtY.Backward()
+rtY0.Grad().Item()`
+	for b.Loop() {
+		run(b, cell)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e5, "ns/node")
 }
