@@ -14,7 +14,6 @@ package display
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -124,12 +123,12 @@ func SVG(s string) { MIME(map[string]any{MIMESVG: s, MIMEText: "<SVG>"}) }
 
 // PNG shows PNG-encoded image bytes.
 func PNG(b []byte) {
-	MIME(map[string]any{MIMEPNG: base64.StdEncoding.EncodeToString(b), MIMEText: "<PNG>"})
+	MIME(map[string]any{MIMEPNG: b, MIMEText: "<PNG>"})
 }
 
 // JPEG shows JPEG-encoded image bytes.
 func JPEG(b []byte) {
-	MIME(map[string]any{MIMEJPEG: base64.StdEncoding.EncodeToString(b), MIMEText: "<JPEG>"})
+	MIME(map[string]any{MIMEJPEG: b, MIMEText: "<JPEG>"})
 }
 
 // Image shows img as a PNG. It returns the encoding error, if any.
@@ -213,10 +212,7 @@ func NewID() string { return "gb-" + strconv.FormatInt(nextID.Add(1), 10) }
 func normalize(bundle map[string]any) map[string]any {
 	out := make(map[string]any, len(bundle)+1)
 	for k, v := range bundle {
-		if b, ok := v.([]byte); ok && k != MIMEJSON {
-			v = base64.StdEncoding.EncodeToString(b)
-		}
-		out[k] = v
+		out[k] = encodeBinary(k, v)
 	}
 	if _, ok := out[MIMEText]; !ok {
 		out[MIMEText] = ""

@@ -40,6 +40,10 @@ func TestPreloaded(t *testing.T) {
 		{code: "fig, _, err := adplot.Tangent(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, x) }, 1, ad.Arange(0, 3, 0.1))\nfig", text: "<*plot.Figure>", mimes: []string{"image/svg+xml", "image/png"}},
 		{code: `import "gonum.org/v1/plot"` + "\np := plot.New()\np.Title.Text = \"empty\"\np", text: "<*plot.Plot>", mimes: []string{"image/svg+xml"}},
 		{code: "type H struct{ n int }\nfunc (h H) HTML() string { return fmt.Sprint(\"<i>\", h.n, \"</i>\") }\nH{3}", text: "{3}", mimes: []string{"text/html"}},
+		{code: "rtX := ad.Vector(1)\nrtX.Grad()", text: "<nil: no gradient yet, call Backward first>"},
+		{code: "var rtFig *adplot.Figure\nrtFig", text: "<nil>"},
+		{code: "type B struct{}\nfunc (B) MimeBundle() map[string]any { return map[string]any{\"text/html\": \"<i>b</i>\", \"image/png\": []byte{1, 2}} }\nB{}", text: "{}", mimes: []string{"text/html", "image/png"}},
+		{code: "type P struct{}\nfunc (*P) SVG() string { return \"<svg/>\" }\n&P{}", text: "&{}", mimes: []string{"image/svg+xml"}},
 		{code: `import ("image"; "image/color")` + "\nimg := image.NewGray(image.Rect(0, 0, 3, 2))\nimg.Set(1, 1, color.White)\nimg", text: "<*image.Gray 3×2>", mimes: []string{"image/png"}},
 	}
 	for _, c := range cells {
