@@ -304,6 +304,24 @@ rtCelsius(21.5)`, "text/html")
 	}
 }
 
+// A broken HTML method costs its MIME type and a warning, not the kernel.
+func TestCellTypeHTMLPanics(t *testing.T) {
+	out := run(t, `type rtBroken struct{ n int }
+
+func (b rtBroken) HTML() string { panic("no HTML today") }
+
+rtBroken{7}`)
+	if len(out.Results) != 1 || out.Results[0].Data["text/plain"] != "{7}" || out.Results[0].Data["text/html"] != nil {
+		t.Errorf("results %+v", out.Results)
+	}
+	if !strings.Contains(out.Stderr, "HTML method panicked (no HTML today)") {
+		t.Errorf("stderr %q", out.Stderr)
+	}
+	if got := result(t, "1 + 1")["text/plain"]; got != "2" {
+		t.Errorf("after the panic, 1 + 1 = %v", got)
+	}
+}
+
 func TestImagePNG(t *testing.T) {
 	data := result(t, `import (
 	"image"

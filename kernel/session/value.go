@@ -3,7 +3,11 @@ package session
 import (
 	"context"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"reflect"
+
+	"github.com/traefik/yaegi/interp"
 
 	"github.com/gradbook/gradbook/kernel/display"
 )
@@ -40,6 +44,12 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 	}
 	probe := func(method string) (reflect.Value, bool) {
 		r, err := s.in.EvalWithContext(ctx, "{}\n"+name+"."+method+"()")
+		var p interp.Panic
+		if errors.As(err, &p) && compilePanic(err) == "" {
+			s.errf.flush()
+			s.errf.takeFrames()
+			fmt.Fprintf(s.errf.w, "warning: the value's %s method panicked (%v), so it is not shown that way\n", method, p.Value)
+		}
 		return r, err == nil && r.IsValid()
 	}
 	if r, ok := probe("String"); ok && r.Kind() == reflect.String {
