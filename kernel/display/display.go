@@ -1,5 +1,6 @@
 // Package display lets notebook code show rich output (HTML, Markdown,
-// LaTeX, SVG, PNG, JSON) while a cell runs.
+// LaTeX, SVG, PNG, JPEG, JSON) while a cell runs. In gradbook cells it is
+// preloaded: display.HTML("<b>hi</b>") needs no import line.
 //
 // Every function sends one Event to the sink at once. The kernel's worker
 // installs the sink with SetSink and forwards events to Jupyter as
@@ -7,9 +8,24 @@
 // sink, events print their text/plain form to standard output, so code
 // that uses display also runs in a plain Go program.
 //
+// An output shown with Show or ShowID can be replaced in place with
+// Update; Progress is a progress bar built on that, throttled so that a
+// loop may call Add at every iteration:
+//
+//	p := display.NewProgress(len(batches))
+//	for _, b := range batches {
+//		train(b)
+//		p.Add(1)
+//	}
+//	p.Done()
+//
 // Values whose types have a MimeBundle, HTML, Markdown, LaTeX, SVG or PNG
 // method (the interfaces below) render themselves when they are a cell's
-// last expression; Bundle computes that MIME bundle for compiled types.
+// last expression, as do image.Image values (PNG) and gonum *plot.Plot
+// values (SVG). Render computes that MIME bundle, and Value shows it, for
+// compiled types; the methods of a type declared in a cell are invisible
+// to compiled code, so for such a value make it the cell's last
+// expression or call display.HTML(v.HTML()).
 package display
 
 import (

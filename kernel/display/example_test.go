@@ -2,7 +2,10 @@ package display_test
 
 import (
 	"fmt"
+	"image"
+	"strings"
 
+	ad "github.com/gradbook/gradbook/autodiff"
 	"github.com/gradbook/gradbook/kernel/display"
 )
 
@@ -120,4 +123,41 @@ func ExampleBundle() {
 	// Output:
 	// map[text/html:<b>21.5 °C</b>]
 	// map[]
+}
+
+// Value shows a value as a cell's last expression would be shown: an
+// autodiff tensor as LaTeX and HTML, with its text/plain form.
+func ExampleValue() {
+	prev := display.SetSink(func(e display.Event) {
+		fmt.Println(e.Data[display.MIMEText])
+		fmt.Println(e.Data[display.MIMELaTeX])
+	})
+	defer display.SetSink(prev)
+	display.Value(ad.Vector(2, 4))
+	// Output:
+	// [2 4]
+	// $\begin{bmatrix}2\\ 4\end{bmatrix}$
+}
+
+// ShowID names the display itself, so that a later cell can update it.
+func ExampleShowID() {
+	prev := display.SetSink(func(e display.Event) { fmt.Println(e.Kind, e.DisplayID, e.Data[display.MIMEText]) })
+	defer display.SetSink(prev)
+	display.ShowID("loss", map[string]any{display.MIMEText: "loss 0.9"})
+	display.Update("loss", map[string]any{display.MIMEText: "loss 0.1"})
+	// Output:
+	// display loss loss 0.9
+	// update loss loss 0.1
+}
+
+// An image renders as PNG; its text form names its type and size rather
+// than dumping its pixels.
+func ExampleRender() {
+	img := image.NewGray(image.Rect(0, 0, 640, 480))
+	b := display.Render(img)
+	fmt.Println(b[display.MIMEText])
+	fmt.Println(strings.HasPrefix(b[display.MIMEPNG].(string), "iVBORw0KGgo")) // base64 of the PNG signature
+	// Output:
+	// <*image.Gray 640×480>
+	// true
 }
