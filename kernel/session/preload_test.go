@@ -33,6 +33,12 @@ func TestPreloaded(t *testing.T) {
 		{code: "ad.Grad(f, ad.Vector(1, 1))", text: "[2 4]", mimes: []string{"text/latex", "text/html"}},
 		{code: `import ad "github.com/gradbook/gradbook/autodiff"`},
 		{code: `import "github.com/gradbook/gradbook/kernel/display"`},
+		{code: `import (
+	display "github.com/gradbook/gradbook/kernel/display"
+	adplot "github.com/gradbook/gradbook/autodiff/plot"
+	myad "github.com/gradbook/gradbook/autodiff"
+)
+fmt.Sprintf("%v %v %v", adplot.DefaultWidth > 0, display.MIMEHTML, myad.Scalar(2).Add(ad.Scalar(1)))`, text: "true text/html 3"},
 		{code: `import "github.com/gradbook/gradbook/autodiff"` + "\nautodiff.Vector(1, 2).Add(ad.Vector(1, 1))", text: "[2 3]", mimes: []string{"text/latex", "text/html"}},
 		{code: "ad.Jacobian(ad.Sin, ad.Vector(0, 0))", text: "[[1 0] [0 1]]", mimes: []string{"text/latex", "text/html"}},
 		{code: "ad.CheckGrad(f, ad.Vector(1, 2)).OK(1e-6)", text: "true"},
