@@ -50,6 +50,11 @@ fmt.Sprintf("%v %v %v", adplot.DefaultWidth > 0, display.MIMEHTML, myad.Scalar(2
 		{code: "var rtFig *adplot.Figure\nrtFig", text: "<nil>"},
 		{code: "type B struct{}\nfunc (B) MimeBundle() map[string]any { return map[string]any{\"text/html\": \"<i>b</i>\", \"image/png\": []byte{1, 2}} }\nB{}", text: "{}", mimes: []string{"text/html", "image/png"}},
 		{code: "type P struct{}\nfunc (*P) SVG() string { return \"<svg/>\" }\n&P{}", text: "&{}", mimes: []string{"image/svg+xml"}},
+		// yaegi's struct types embedding a type with methods crash fmt and
+		// type assertions in compiled code: printed field by field.
+		{code: "type W struct{ *ad.Tensor }\nW{ad.Vector(1, 2)}", text: "[1 2]", mimes: []string{"text/latex", "text/html"}},
+		{code: "map[string]W{\"a\": {ad.Vector(2)}}", text: "map[a:{[2]}]"},
+		{code: "type Node struct{ V float64; Next *Node; w W }\n&Node{V: 1.5}", text: "&{1.5 <nil> {<nil: no gradient yet, call Backward first>}}"},
 		{code: `import ("image"; "image/color")` + "\nimg := image.NewGray(image.Rect(0, 0, 3, 2))\nimg.Set(1, 1, color.White)\nimg", text: "<*image.Gray 3×2>", mimes: []string{"image/png"}},
 	}
 	for _, c := range cells {

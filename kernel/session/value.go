@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -38,10 +41,18 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 	if v.CanInterface() {
 		x = v.Interface()
 	}
-	data := display.Render(x)
-	if compiledType(v.Type()) {
-		return data
+	if x != nil && compiledType(reflect.TypeOf(x)) {
+		return display.Render(x)
 	}
+	// A type declared in a cell: its methods are probed in the
+	// interpreter below.
+	text := ""
+	if embedsMethods(v.Type()) {
+		text = plainOf(v, 0)
+	} else {
+		text = fmt.Sprintf("%v", x)
+	}
+	data := map[string]any{display.MIMEText: text}
 	probe := func(method string) (reflect.Value, bool) {
 		r, err := s.in.EvalWithContext(ctx, "{}\n"+name+"."+method+"()")
 		var p interp.Panic
@@ -90,4 +101,95 @@ func compiledType(t reflect.Type) bool {
 		t = t.Elem()
 	}
 	return t.PkgPath() != "" && t.Name() != ""
+}
+
+// embedsMethods reports whether t is (or points to, or holds) a struct
+// type built by yaegi with an embedded field that has methods. Any
+// interface conversion of such a value in compiled code (fmt's check for
+// a String method, a type assertion) kills the process: "fatal error:
+// runtime: type offset base pointer out of range".
+func embedsMethods(t reflect.Type) bool { return embeds(t, map[reflect.Type]bool{}) }
+
+func embeds(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Chan:
+		return embeds(t.Elem(), seen)
+	case reflect.Map:
+		return embeds(t.Key(), seen) || embeds(t.Elem(), seen)
+	case reflect.Struct:
+		if t.Name() != "" {
+			return false
+		}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if f.Anonymous && (f.Type.NumMethod() > 0 || reflect.PointerTo(f.Type).NumMethod() > 0) || embeds(f.Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// plainOf prints v as fmt's %v would, without converting a value of a
+// struct type built by yaegi to an interface (see embedsMethods): values
+// of compiled named types are printed by fmt, the rest field by field.
+func plainOf(v reflect.Value, depth int) string {
+	if !v.IsValid() {
+		return "<nil>"
+	}
+	if depth > 6 {
+		return "…"
+	}
+	t := v.Type()
+	if compiledType(t) && v.CanInterface() {
+		return fmt.Sprintf("%v", v.Interface())
+	}
+	list := func(open, close string, n int, elem func(i int) string) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = elem(i)
+		}
+		return open + strings.Join(parts, " ") + close
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return "<nil>"
+		}
+		if e := v.Elem(); e.Kind() == reflect.Struct && depth == 0 {
+			return "&" + plainOf(e, depth+1)
+		}
+		return fmt.Sprintf("%#x", v.Pointer())
+	case reflect.Interface:
+		return plainOf(v.Elem(), depth)
+	case reflect.Struct:
+		return list("{", "}", v.NumField(), func(i int) string { return plainOf(v.Field(i), depth+1) })
+	case reflect.Slice, reflect.Array:
+		return list("[", "]", v.Len(), func(i int) string { return plainOf(v.Index(i), depth+1) })
+	case reflect.Map:
+		keys := v.MapKeys()
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = plainOf(k, depth+1) + ":" + plainOf(v.MapIndex(k), depth+1)
+		}
+		sort.Strings(parts)
+		return "map[" + strings.Join(parts, " ") + "]"
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return strconv.FormatUint(v.Uint(), 10)
+	case reflect.Float32, reflect.Float64:
+		return strconv.FormatFloat(v.Float(), 'g', -1, t.Bits())
+	case reflect.Complex64, reflect.Complex128:
+		return fmt.Sprint(v.Complex())
+	case reflect.String:
+		return v.String()
+	}
+	return fmt.Sprintf("%#x", v.Pointer()) // func, chan, unsafe pointer
 }
