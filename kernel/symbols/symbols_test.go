@@ -39,6 +39,9 @@ func generateLines(t *testing.T) [][]string {
 // TestGeneratedUpToDate regenerates every table in memory, as go generate
 // would, and compares it with the committed file.
 func TestGeneratedUpToDate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type-checks autodiff and gonum from source (about a minute); not in -short")
+	}
 	lines := generateLines(t)
 	if len(lines) == 0 {
 		t.Fatal("no go:generate extract lines in symbols.go")
