@@ -179,8 +179,9 @@ func gbShow__(v any) {}
 
 var hostLogOnce sync.Once
 
-// New returns a Session with stdlib, display and the preloaded packages
-// imported under their names (no import line needed). New sends the
+// New returns a Session with the standard library and the Preloaded
+// packages imported under their names (no import line needed); the other
+// tables of package symbols (gonum) are there for import lines. New sends the
 // host's log output to io.Discard: yaegi logs internal panics there,
 // and they must not reach the cell's output.
 func New(opts Options) (*Session, error) {
