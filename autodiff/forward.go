@@ -82,10 +82,10 @@ func tangent(op opcode, out, a, b *Tensor) {
 				}
 				v := 0.0
 				if at != nil && va != 0 {
-					v += localAt(op, 0, x, y, out.data[j], &ctx.pol) * va
+					v += chainMul(va, localAt(op, 0, x, y, out.data[j], &ctx.pol))
 				}
 				if bt != nil && vb != 0 {
-					v += localAt(op, 1, x, y, out.data[j], &ctx.pol) * vb
+					v += chainMul(vb, localAt(op, 1, x, y, out.data[j], &ctx.pol))
 				}
 				ot[d*n+j] = v
 			}

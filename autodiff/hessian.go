@@ -82,28 +82,45 @@ func (tp *tape) gradOps(root int32, seed *Tensor, pol *Kink) []*Tensor {
 			continue
 		}
 		a, b, out := view(nd.a), view(nd.b), view(nd.out)
+		// Adjoints are computed only for operands on the tape: a constant
+		// operand's adjoint (with its tangents) would be thrown away.
+		needA, needB := nd.pa >= 0, nd.pb >= 0
 		var ga, gb *Tensor
 		switch nd.op {
 		case opAdd:
 			ga, gb = g, g
 		case opSub:
-			ga, gb = g, Neg(g)
-		case opMul:
-			ga, gb = Mul(g, b), Mul(g, a)
+			ga = g
+			if needB {
+				gb = Neg(g)
+			}
+		case opMul, opDot:
+			if needA {
+				ga = Mul(g, b)
+			}
+			if needB {
+				gb = Mul(g, a)
+			}
 		case opDiv:
-			ga = Div(g, b)
-			if nd.pb >= 0 {
+			if needA {
+				ga = Div(g, b)
+			}
+			if needB {
 				gb = Neg(Mul(g, Div(out, b)))
 			}
 		case opPow:
-			ga = Mul(g, Mul(b, Pow(a, Sub(b, one))))
-			if nd.pb >= 0 {
+			if needA {
+				ga = Mul(g, Mul(b, Pow(a, Sub(b, one))))
+			}
+			if needB {
 				gb = Mul(g, Mul(out, Log(a)))
 			}
 		case opMax, opAbs, opReLU:
 			// Piecewise linear: the local derivative is a constant mask.
-			ga = Mul(g, kinkMask(nd, 0, pol))
-			if nd.pb >= 0 {
+			if needA {
+				ga = Mul(g, kinkMask(nd, 0, pol))
+			}
+			if needB {
 				gb = Mul(g, kinkMask(nd, 1, pol))
 			}
 		case opNeg:
@@ -126,8 +143,6 @@ func (tp *tape) gradOps(root int32, seed *Tensor, pol *Kink) []*Tensor {
 			ga = Mul(g, Ones(a.shape...))
 		case opNorm2Sq:
 			ga = Mul(g, Mul(two, a))
-		case opDot:
-			ga, gb = Mul(g, b), Mul(g, a)
 		case opReshape:
 			ga = g
 		case opTranspose:
@@ -141,7 +156,7 @@ func (tp *tape) gradOps(root int32, seed *Tensor, pol *Kink) []*Tensor {
 		case opPad:
 			ga = Reshape(sliceFlat(g, nd.lo, len(a.data)), a.shape...)
 		case opMatMul:
-			ga, gb = matmulAdjOps(a, b, g)
+			ga, gb = matmulAdjOps(a, b, g, needA, needB)
 		case opCheckpoint:
 			ga = checkpointOps(nd, a, g, pol)
 		default:
@@ -155,21 +170,38 @@ func (tp *tape) gradOps(root int32, seed *Tensor, pol *Kink) []*Tensor {
 	return grads
 }
 
-// matmulAdjOps returns Ā = G Bᵀ and B̄ = Aᵀ G for C = A·B as tensor
-// operations, for every combination of matrix and vector operands.
-func matmulAdjOps(a, b, g *Tensor) (ga, gb *Tensor) {
+// matmulAdjOps returns Ā = G Bᵀ (when needA) and B̄ = Aᵀ G (when needB)
+// for C = A·B as tensor operations, for every combination of matrix and
+// vector operands.
+func matmulAdjOps(a, b, g *Tensor, needA, needB bool) (ga, gb *Tensor) {
 	switch {
 	case len(a.shape) == 2 && len(b.shape) == 2:
-		return MatMul(g, Transpose(b)), MatMul(Transpose(a), g)
+		if needA {
+			ga = MatMul(g, Transpose(b))
+		}
+		if needB {
+			gb = MatMul(Transpose(a), g)
+		}
 	case len(a.shape) == 2:
 		// b is a column: Ā = g bᵀ (outer product), b̄ = Aᵀ g.
 		m, p := a.shape[0], a.shape[1]
-		return MatMul(Reshape(g, m, 1), Reshape(b, 1, p)), MatMul(g, a)
+		if needA {
+			ga = MatMul(Reshape(g, m, 1), Reshape(b, 1, p))
+		}
+		if needB {
+			gb = MatMul(g, a)
+		}
 	default:
 		// a is a row: ā = B g, B̄ = a gᵀ.
 		p, q := b.shape[0], b.shape[1]
-		return MatMul(b, g), MatMul(Reshape(a, p, 1), Reshape(g, 1, q))
+		if needA {
+			ga = MatMul(b, g)
+		}
+		if needB {
+			gb = MatMul(Reshape(a, p, 1), Reshape(g, 1, q))
+		}
 	}
+	return ga, gb
 }
 
 // kinkMask returns the constant local derivative of a piecewise-linear node

@@ -35,6 +35,8 @@ func newConfig(opts []Option) config {
 // Layout is the arrangement of the axes of a derivative ∂y/∂x.
 type Layout int
 
+// The layouts of Jacobian: Numerator (the default), Denominator and
+// Framework.
 const (
 	// Numerator is the lecture's layout (the "Jacobian formulation"):
 	// shape(y) ++ reverse(shape(x)). R^n→R^m gives m×n, a scalar by a
@@ -67,6 +69,7 @@ func (l Layout) String() string {
 // cost is not.
 type Mode int
 
+// The modes of Jacobian: Auto (the default), Forward and Reverse.
 const (
 	// Auto picks Forward when x has fewer elements than y, else Reverse.
 	Auto Mode = iota

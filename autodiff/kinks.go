@@ -156,6 +156,9 @@ func Subdifferential(f Func, x float64) Interval {
 	if left > right {
 		left, right = right, left
 	}
+	if left == 0 {
+		left = 0 // not −0: ReLU's left derivative is −max(−1, 0)
+	}
 	return Interval{left, right}
 }
 

@@ -348,6 +348,10 @@ func Tanh(x *Tensor) *Tensor { return unary(opTanh, x) }
 func Sigmoid(x *Tensor) *Tensor { return unary(opSigmoid, x) }
 
 // Sqrt returns √x elementwise. ∂√x/∂x = 1/(2√x), +Inf at 0.
+//
+// In the chain rule a zero factor counts as an exact zero, so √(x²) at 0
+// has derivative 0·∞ = 0 (an element of ∂|x| = [−1, 1]) in both modes,
+// where PyTorch gives NaN.
 func Sqrt(x *Tensor) *Tensor { return unary(opSqrt, x) }
 
 // Abs returns |x| elementwise. Its derivative is sign x; at x = 0 the

@@ -30,8 +30,15 @@ func (t *Tensor) String() string {
 	return sb.String()
 }
 
-// writeNested writes data of the given shape as nested brackets.
+// writeNested writes data of the given shape as nested brackets, NumPy's
+// way: elements separated by sep, rows on their own lines indented under
+// the opening bracket, and a blank line between the blocks of rank 3 and
+// above.
 func writeNested(sb *strings.Builder, data []float64, shape []int, sep string) {
+	writeNestedAt(sb, data, shape, sep, 1)
+}
+
+func writeNestedAt(sb *strings.Builder, data []float64, shape []int, sep string, depth int) {
 	if len(shape) == 0 {
 		sb.WriteString(num(data[0]))
 		return
@@ -44,13 +51,14 @@ func writeNested(sb *strings.Builder, data []float64, shape []int, sep string) {
 	}
 	for i := 0; i < n; i++ {
 		if i > 0 {
-			sb.WriteString(sep)
-			if len(shape) > 1 {
-				sb.WriteString(strings.Repeat("\n", len(shape)-2+1))
-				sb.WriteString(" ")
+			if len(shape) == 1 {
+				sb.WriteString(sep)
+			} else {
+				sb.WriteString(strings.Repeat("\n", len(shape)-1))
+				sb.WriteString(strings.Repeat(" ", depth))
 			}
 		}
-		writeNested(sb, data[i*inner:(i+1)*inner], shape[1:], sep)
+		writeNestedAt(sb, data[i*inner:(i+1)*inner], shape[1:], sep, depth+1)
 	}
 	sb.WriteByte(']')
 }

@@ -385,10 +385,10 @@ func (b *bwd) step(i int32) {
 				y = nd.b.data[0]
 			}
 			if nd.pa >= 0 {
-				b.adj(nd.pa)[0] += g[0] * localAt(nd.op, 0, x, y, out.data[0], b.pol)
+				b.adj(nd.pa)[0] += chainMul(g[0], localAt(nd.op, 0, x, y, out.data[0], b.pol))
 			}
 			if nd.pb >= 0 {
-				b.adj(nd.pb)[0] += g[0] * localAt(nd.op, 1, x, y, out.data[0], b.pol)
+				b.adj(nd.pb)[0] += chainMul(g[0], localAt(nd.op, 1, x, y, out.data[0], b.pol))
 			}
 			return
 		}
@@ -419,7 +419,10 @@ func (b *bwd) step(i int32) {
 							y = bd[j]
 						}
 					}
-					v := gv * localAt(nd.op, arg, x, y, out.data[j], b.pol)
+					v := 0.0
+					if gv != 0 {
+						v = chainMul(gv, localAt(nd.op, arg, x, y, out.data[j], b.pol))
+					}
 					if sa == 1 {
 						s += v
 					} else {
@@ -495,6 +498,17 @@ func (b *bwd) step(i int32) {
 	default:
 		panic("autodiff: internal: no reverse rule for " + nd.op.String())
 	}
+}
+
+// chainMul is the product of an adjoint or tangent with a local derivative
+// in the chain rule of an elementwise op, where a zero factor is a
+// structural zero: 0·∞ = 0, not NaN. This keeps forward and reverse mode
+// equal, and ∂√x₂/∂x₁ = 0 even where √x₁ has an infinite slope.
+func chainMul(g, local float64) float64 {
+	if g == 0 || local == 0 {
+		return 0
+	}
+	return g * local
 }
 
 // matmulStep propagates the adjoint G of C = A·B (m×p)(p×q):

@@ -171,7 +171,7 @@ def build_table(bench, torch_res):
         t.add(w, "reverse live bytes", rev[n], "n/a")
     lo, hi = jvp[MEM_SIZES[0]], jvp[MEM_SIZES[-1]]
     rlo, rhi = rev[MEM_SIZES[0]], rev[MEM_SIZES[-1]]
-    t.add("memory growth 1e4 -> 1e6", "JVP live bytes", both(hi, lo, lambda h, l: h - l), None,
+    t.add("memory growth 1e4 -> 1e6", "JVP live bytes", both(hi, lo, lambda h, l: h - l), "n/a",
           "flat (< 64 KiB)", both(hi, lo, lambda h, l: h - l < 64 * 1024))
     t.add("memory growth 1e4 -> 1e6", "reverse live bytes", both(rhi, rlo, lambda h, l: h - l), "n/a")
     return t

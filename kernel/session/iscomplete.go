@@ -39,7 +39,7 @@ func IsComplete(code string) (status, indent string) {
 		}
 	}
 	if depth > 0 {
-		return "incomplete", strings.Repeat("\t", depth)
+		return "incomplete", strings.Repeat("    ", depth) // spaces: consoles show a tab as ^I
 	}
 	if _, _, err := splitCell(code); err != nil {
 		if errors.As(err, &se) && strings.Contains(se.Msg, "EOF") {
