@@ -89,8 +89,11 @@ def wait_idle(kc, msg_id, timeout=600):
 
 def execute(kc, code):
     msg_id = kc.execute(code, store_history=False)
-    reply = kc.get_shell_msg(timeout=600)
-    assert reply["parent_header"]["msg_id"] == msg_id
+    while True:
+        # wait_for_ready may leave extra kernel_info_replies queued.
+        reply = kc.get_shell_msg(timeout=600)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
     text = wait_idle(kc, msg_id)
     return reply, text
 

@@ -9,6 +9,7 @@ import (
 	"github.com/go-zeromq/zmq4"
 	"github.com/gradbook/gradbook/kernel/jupyter"
 	"github.com/gradbook/gradbook/kernel/jupyter/jupytertest"
+	"github.com/gradbook/gradbook/kernel/wire"
 )
 
 // TestLateSubscriber connects five clients that run a cell each and
@@ -57,6 +58,9 @@ func TestLateSubscriber(t *testing.T) {
 func TestStalledSubscriber(t *testing.T) {
 	t.Parallel()
 	tk := startKernelConfig(t, jupyter.Config{IOPubQueueBytes: 1 << 20})
+	// 32 MiB through a race-instrumented client on a loaded machine can
+	// take longer than the default 10 s.
+	tk.c.Timeout = time.Minute
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stalled := zmq4.NewSub(ctx)
@@ -81,5 +85,46 @@ func TestStalledSubscriber(t *testing.T) {
 	}
 	if !strings.Contains(tk.log.String(), "is not reading") {
 		t.Errorf("the stalled subscriber was not detected; log:\n%s", tk.log.String())
+	}
+}
+
+// TestWelcomeStatus checks that a new iopub subscriber is sent the
+// kernel's current status (no parent) as soon as it subscribes, without
+// any request: jupyter_client's wait_for_ready needs one iopub message
+// after its kernel_info_reply, or it retries a second later.
+func TestWelcomeStatus(t *testing.T) {
+	t.Parallel()
+	tk := startKernel(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sub := zmq4.NewSub(ctx)
+	defer sub.Close()
+	if err := sub.SetOption(zmq4.OptionSubscribe, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := sub.Dial(tk.info.Endpoint(tk.info.IOPubPort)); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan *wire.Message, 1)
+	go func() {
+		zm, err := sub.Recv()
+		if err != nil {
+			got <- nil
+			return
+		}
+		m, _ := wire.Decode(zm.Frames, []byte(tk.info.Key))
+		got <- m
+	}()
+	select {
+	case m := <-got:
+		if m == nil || m.Header.MsgType != wire.Status || m.ParentHeader.MsgID != "" {
+			t.Fatalf("first iopub message = %+v, want a parentless status", m)
+		}
+		var c wire.StatusContent
+		if err := m.DecodeContent(&c); err != nil || c.ExecutionState != wire.StateIdle {
+			t.Errorf("welcome status %+v (%v), want idle", c, err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no iopub message after subscribing")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -79,6 +80,8 @@ type Kernel struct {
 	inMu    sync.Mutex
 	inWait  string      // msg_id of the pending input_request
 	inReply chan string // delivers its input_reply value
+
+	state atomic.Value // string: the last execution_state published
 
 	shutdownOnce sync.Once
 	restart      bool
@@ -152,7 +155,7 @@ func New(ci ConnectionInfo, h Handler, cfg Config) (*Kernel, error) {
 	// subscriber that stops reading.
 	network, addr, err := listenAddr(ci.Endpoint(ci.IOPubPort))
 	if err == nil {
-		k.iopub, err = newPublisher(network, addr, cfg.IOPubQueueBytes, lg)
+		k.iopub, err = newPublisher(network, addr, cfg.IOPubQueueBytes, lg, k.welcome)
 	}
 	if err != nil {
 		k.closeSockets()
@@ -396,7 +399,27 @@ func (k *Kernel) publish(parent *wire.Message, msgType string, content any) {
 }
 
 func (k *Kernel) status(parent *wire.Message, state string) {
+	k.state.Store(state)
 	k.publish(parent, wire.Status, wire.StatusContent{ExecutionState: state})
+}
+
+// welcome is the message each new iopub subscriber gets first: the
+// kernel's current status, without a parent.
+func (k *Kernel) welcome() [][]byte {
+	state, _ := k.state.Load().(string)
+	if state == "" {
+		state = wire.StateIdle // serving, no request yet
+	}
+	m := &wire.Message{Header: wire.NewHeader(wire.Status, k.session, "kernel")}
+	m.Identities = [][]byte{[]byte("kernel." + k.session + "." + wire.Status)}
+	if err := m.SetContent(wire.StatusContent{ExecutionState: state}); err != nil {
+		return nil
+	}
+	frames, err := m.Encode(k.key)
+	if err != nil {
+		return nil
+	}
+	return frames
 }
 
 // dispatch answers one request from shell or control, between status
@@ -404,17 +427,23 @@ func (k *Kernel) status(parent *wire.Message, state string) {
 func (k *Kernel) dispatch(s zmq4.Socket, channel string, q queued) {
 	m := q.m
 	k.status(m, wire.StateBusy)
-	defer k.status(m, wire.StateIdle)
-	switch t := m.Header.MsgType; t {
-	case wire.KernelInfoRequest:
-		k.reply(s, m, wire.KernelInfoReply, k.kernelInfo())
-	case wire.ShutdownRequest:
+	if m.Header.MsgType == wire.ShutdownRequest {
 		var c wire.ShutdownContent
 		if err := m.DecodeContent(&c); err != nil {
 			k.log.Printf("%s: %v", channel, err)
 		}
 		k.reply(s, m, wire.ShutdownReply, wire.ShutdownContent{Status: wire.StatusOK, Restart: c.Restart})
+		// Status idle goes out before Serve is told to stop: Serve
+		// flushes iopub and closes it without waiting for the control
+		// goroutine, and a deferred idle could come too late.
+		k.status(m, wire.StateIdle)
 		k.requestShutdown(c.Restart)
+		return
+	}
+	defer k.status(m, wire.StateIdle)
+	switch t := m.Header.MsgType; t {
+	case wire.KernelInfoRequest:
+		k.reply(s, m, wire.KernelInfoReply, k.kernelInfo())
 	case wire.InterruptRequest:
 		k.Interrupt()
 		k.reply(s, m, wire.InterruptReply, wire.InterruptReplyContent{Status: wire.StatusOK})
@@ -557,8 +586,13 @@ func (k *Kernel) execute(s zmq4.Socket, q queued) {
 		k.reply(s, m, wire.ExecuteReply, wire.ExecuteReplyContent{Status: wire.StatusAborted, ExecutionCount: k.count})
 		return
 	}
-	if !c.Silent {
+	// execution_count is "the global kernel counter that increases by
+	// one with each request that stores history" (messaging spec,
+	// execute_reply): a store_history=false cell shows the current count.
+	if !c.Silent && c.StoreHistory {
 		k.count++
+	}
+	if !c.Silent {
 		k.publish(m, wire.ExecuteInput, wire.ExecuteInputContent{Code: c.Code, ExecutionCount: k.count})
 	}
 	n := k.count

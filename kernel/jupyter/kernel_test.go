@@ -1,12 +1,10 @@
 package jupyter_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,24 +12,6 @@ import (
 	"github.com/gradbook/gradbook/kernel/jupyter/jupytertest"
 	"github.com/gradbook/gradbook/kernel/wire"
 )
-
-// syncBuffer is a log destination safe for the kernel's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // testKernel is a kernel served in-process with a FakeHandler, and a
 // client connected to it through a real connection file.
@@ -41,7 +21,7 @@ type testKernel struct {
 	c       *jupytertest.Client
 	info    jupyter.ConnectionInfo
 	path    string
-	log     *syncBuffer
+	log     *jupytertest.LogBuffer
 	served  chan error
 	stopped bool
 }
@@ -63,7 +43,7 @@ func startKernelConfig(t *testing.T, cfg jupyter.Config) *testKernel {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tk := &testKernel{h: jupytertest.NewFakeHandler(), info: ci, path: path, log: &syncBuffer{}, served: make(chan error, 1)}
+	tk := &testKernel{h: jupytertest.NewFakeHandler(), info: ci, path: path, log: &jupytertest.LogBuffer{}, served: make(chan error, 1)}
 	cfg.Banner = "gradbook test kernel"
 	cfg.HelpLinks = []wire.HelpLink{{Text: "autodiff", URL: "https://example.org/autodiff"}}
 	cfg.Log = log.New(tk.log, "", 0)
@@ -113,15 +93,8 @@ func TestKernelInfo(t *testing.T) {
 	tk := startKernel(t)
 	for _, ch := range []jupytertest.Channel{jupytertest.Shell, jupytertest.Control} {
 		t.Run(string(ch), func(t *testing.T) {
-			reply, iopub, err := tk.c.Collect(ch, wire.KernelInfoRequest, struct{}{})
+			info, err := tk.c.KernelInfoOn(ch)
 			if err != nil {
-				t.Fatal(err)
-			}
-			if reply.Header.MsgType != wire.KernelInfoReply {
-				t.Fatalf("reply type %q", reply.Header.MsgType)
-			}
-			var info wire.KernelInfoReplyContent
-			if err := reply.DecodeContent(&info); err != nil {
 				t.Fatal(err)
 			}
 			li := info.LanguageInfo
@@ -131,7 +104,6 @@ func TestKernelInfo(t *testing.T) {
 				info.Banner != "gradbook test kernel" || len(info.HelpLinks) != 1 {
 				t.Errorf("kernel_info = %+v", info)
 			}
-			checkBusyIdle(t, iopub, reply.ParentHeader.MsgID)
 		})
 	}
 }
@@ -140,22 +112,8 @@ func TestKernelInfo(t *testing.T) {
 // status idle, all with parent msgID.
 func checkBusyIdle(t *testing.T, iopub []*wire.Message, msgID string) {
 	t.Helper()
-	if len(iopub) < 2 {
-		t.Fatalf("%d iopub messages, want at least busy and idle", len(iopub))
-	}
-	for i, m := range iopub {
-		if m.ParentHeader.MsgID != msgID {
-			t.Errorf("iopub %d (%s) parent %q, want %q", i, m.Header.MsgType, m.ParentHeader.MsgID, msgID)
-		}
-	}
-	for _, tc := range []struct {
-		m     *wire.Message
-		state string
-	}{{iopub[0], wire.StateBusy}, {iopub[len(iopub)-1], wire.StateIdle}} {
-		var s wire.StatusContent
-		if tc.m.Header.MsgType != wire.Status || tc.m.DecodeContent(&s) != nil || s.ExecutionState != tc.state {
-			t.Errorf("iopub %s %s, want status %s", tc.m.Header.MsgType, tc.m.Content, tc.state)
-		}
+	if err := jupytertest.CheckBusyIdle(iopub, msgID); err != nil {
+		t.Error(err)
 	}
 }
 

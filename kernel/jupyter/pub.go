@@ -39,6 +39,13 @@ type publisher struct {
 	ipc string // socket file to remove on close, for ipc
 	max int64  // bytes queued per subscriber
 
+	// welcome, when set, returns a message sent to each subscriber alone
+	// when it first subscribes, so that a front end learns at once that
+	// its iopub connection works (jupyter_client's wait_for_ready waits
+	// for one iopub message after kernel_info_reply, and would otherwise
+	// retry after 1 s).
+	welcome func() [][]byte
+
 	mu     sync.Mutex
 	subs   map[*subscriber]struct{}
 	closed bool
@@ -71,18 +78,21 @@ type subscriber struct {
 	stalled atomic.Bool
 	dropped atomic.Int64
 
-	tmu    sync.Mutex
-	topics map[string]struct{} // subscribed prefixes
+	tmu      sync.Mutex
+	topics   map[string]struct{} // subscribed prefixes
+	welcomed bool
+	welcome  func() [][]byte // the publisher's
 
 	done chan struct{}
 	once sync.Once
 }
 
-func newPublisher(network, addr string, maxQueued int64, lg *log.Logger) (*publisher, error) {
+func newPublisher(network, addr string, maxQueued int64, lg *log.Logger, welcome func() [][]byte) (*publisher, error) {
 	if maxQueued <= 0 {
 		maxQueued = subQueueBytes
 	}
-	p := &publisher{id: zmq4.SocketIdentity("gradbook-iopub"), log: lg, max: maxQueued, subs: make(map[*subscriber]struct{})}
+	p := &publisher{id: zmq4.SocketIdentity("gradbook-iopub"), log: lg, max: maxQueued, subs: make(map[*subscriber]struct{}),
+		welcome: welcome}
 	if network == "unix" {
 		os.Remove(addr) // a stale socket file from a dead kernel, as libzmq does
 		p.ipc = addr
@@ -131,12 +141,13 @@ func (p *publisher) serve(rw net.Conn) {
 	}
 	rw.SetDeadline(time.Time{})
 	s := &subscriber{
-		rw:     rw,
-		max:    p.max,
-		q:      make(chan []byte, subQueueMsgs),
-		room:   make(chan struct{}, 1),
-		topics: make(map[string]struct{}),
-		done:   make(chan struct{}),
+		rw:      rw,
+		max:     p.max,
+		q:       make(chan []byte, subQueueMsgs),
+		room:    make(chan struct{}, 1),
+		topics:  make(map[string]struct{}),
+		done:    make(chan struct{}),
+		welcome: p.welcome,
 	}
 	p.mu.Lock()
 	if p.closed {
@@ -254,7 +265,14 @@ func (s *subscriber) subscribe(prefix string, on bool) {
 	} else {
 		delete(s.topics, prefix)
 	}
+	first := on && !s.welcomed && s.welcome != nil
+	s.welcomed = s.welcomed || first
 	s.tmu.Unlock()
+	if first {
+		if frames := s.welcome(); len(frames) > 0 && s.wants(frames[0]) {
+			s.enqueue(encodeFrames(frames))
+		}
+	}
 }
 
 func (s *subscriber) wants(topic []byte) bool {

@@ -176,24 +176,12 @@ func TestComms(t *testing.T) {
 		{wire.CommClose, wire.CommCloseContent{CommID: "c1", Data: map[string]any{}}, "status status"},
 	} {
 		t.Run(tc.typ, func(t *testing.T) {
-			m, err := tk.c.NewMessage(tc.typ, tc.content)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := tk.c.Start(jupytertest.Shell, m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			iopub, err := p.WaitIdle()
+			m, iopub, err := tk.c.Notify(tc.typ, tc.content)
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkBusyIdle(t, iopub, m.Header.MsgID)
-			var types []string
-			for _, msg := range iopub {
-				types = append(types, msg.Header.MsgType)
-			}
-			if strings.Join(types, " ") != tc.wantTypes {
+			if types := jupytertest.Types(iopub); strings.Join(types, " ") != tc.wantTypes {
 				t.Errorf("iopub = %v, want %s", types, tc.wantTypes)
 			}
 			if tc.typ == wire.CommOpen {

@@ -293,7 +293,7 @@ func TestInput(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req := tk.c.Unexpected(10 * time.Second)
+		req := tk.c.WaitInputRequest(10 * time.Second)
 		if req == nil || req.Header.MsgType != wire.InputRequest || req.ParentHeader.MsgID != p.Request().Header.MsgID {
 			t.Fatalf("input_request = %+v", req)
 		}
@@ -323,7 +323,7 @@ func TestInput(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if req := tk.c.Unexpected(10 * time.Second); req == nil || req.Header.MsgType != wire.InputRequest {
+		if req := tk.c.WaitInputRequest(10 * time.Second); req == nil || req.Header.MsgType != wire.InputRequest {
 			t.Fatalf("input_request = %+v", req)
 		}
 		if _, err := tk.c.Request(jupytertest.Control, wire.InterruptRequest, struct{}{}); err != nil {

@@ -25,7 +25,8 @@ type pump struct {
 	size     int
 	interval time.Duration
 	items    chan item
-	tail     *tail // nil, or keeps the last bytes (for crash reports)
+	tail     *tail       // nil, or keeps the last bytes (for crash reports)
+	dump     *dumpFilter // stderr: drops the runtime's stack dump of a dying worker
 
 	mu        sync.Mutex
 	cond      *sync.Cond
@@ -50,6 +51,9 @@ func newPump(name string, r io.ReadCloser, token string, s *sink, size int, inte
 		done:  make(chan struct{}),
 	}
 	p.cond = sync.NewCond(&p.mu)
+	if name == "stderr" {
+		p.dump = &dumpFilter{}
+	}
 	go p.read()
 	go p.deliver()
 	return p
@@ -60,8 +64,15 @@ func newPump(name string, r io.ReadCloser, token string, s *sink, size int, inte
 func (p *pump) read() {
 	defer p.r.Close()
 	buf := make([]byte, 32<<10)
-	data := func(b []byte) { p.items <- item{data: append([]byte(nil), b...)} }
-	mark := func(n uint64) { p.items <- item{mark: n} }
+	send := func(b []byte) { p.items <- item{data: append([]byte(nil), b...)} }
+	data, mark := send, func(n uint64) { p.items <- item{mark: n} }
+	if p.dump != nil {
+		data = func(b []byte) { p.dump.write(b, send) }
+		mark = func(n uint64) {
+			p.dump.flush(send) // nothing held back crosses a marker
+			p.items <- item{mark: n}
+		}
+	}
 	for {
 		n, err := p.r.Read(buf)
 		if n > 0 {
@@ -69,6 +80,9 @@ func (p *pump) read() {
 		}
 		if err != nil {
 			p.split.Flush(data)
+			if p.dump != nil {
+				p.dump.flush(send)
+			}
 			close(p.items)
 			return
 		}

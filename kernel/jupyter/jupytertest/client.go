@@ -301,13 +301,36 @@ func (c *Client) WaitReply(msgID string, d time.Duration) (*wire.Message, error)
 }
 
 // Unexpected returns the next iopub or stdin message that no pending
-// request collected, waiting up to d; nil if none came.
+// request collected, waiting up to d; nil if none came. Status messages
+// without a parent (the kernel's state, which it sends to each new iopub
+// subscriber and when it starts) are skipped.
 func (c *Client) Unexpected(d time.Duration) *wire.Message {
-	select {
-	case m := <-c.other:
-		return m
-	case <-time.After(d):
-		return nil
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case m := <-c.other:
+			if m.Header.MsgType == wire.Status && m.ParentHeader.MsgID == "" {
+				continue
+			}
+			return m
+		case <-t.C:
+			return nil
+		}
+	}
+}
+
+// WaitInputRequest returns the next input_request that no pending
+// request answers (see AllowStdinManual), skipping other unexpected
+// messages, such as late iopub messages of finished requests; nil if none
+// came within d.
+func (c *Client) WaitInputRequest(d time.Duration) *wire.Message {
+	deadline := time.Now().Add(d)
+	for {
+		m := c.Unexpected(time.Until(deadline))
+		if m == nil || m.Header.MsgType == wire.InputRequest {
+			return m
+		}
 	}
 }
 
@@ -492,6 +515,31 @@ func (p *Pending) WaitIdle() ([]*wire.Message, error) {
 	return p.messages(), nil
 }
 
+// Notify sends a message that gets no reply (comm_open, comm_msg,
+// comm_close) on shell and returns it with the iopub messages it caused,
+// up to and including status idle.
+func (c *Client) Notify(msgType string, content any) (sent *wire.Message, iopub []*wire.Message, err error) {
+	m, err := c.NewMessage(msgType, content)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := c.Start(Shell, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	iopub, err = p.WaitIdle()
+	return m, iopub, err
+}
+
+// Types returns the msg_type of each message.
+func Types(msgs []*wire.Message) []string {
+	types := make([]string, len(msgs))
+	for i, m := range msgs {
+		types[i] = m.Header.MsgType
+	}
+	return types
+}
+
 func (p *Pending) messages() []*wire.Message {
 	p.c.mu.Lock()
 	defer p.c.mu.Unlock()
@@ -500,8 +548,21 @@ func (p *Pending) messages() []*wire.Message {
 
 // KernelInfo requests kernel_info on shell and returns the reply content.
 func (c *Client) KernelInfo() (*wire.KernelInfoReplyContent, error) {
-	r, err := c.Request(Shell, wire.KernelInfoRequest, struct{}{})
+	return c.KernelInfoOn(Shell)
+}
+
+// KernelInfoOn requests kernel_info on ch and returns the reply content.
+// A reply of another type, or iopub messages for the request other than
+// a status busy/idle pair (CheckBusyIdle), is an error.
+func (c *Client) KernelInfoOn(ch Channel) (*wire.KernelInfoReplyContent, error) {
+	r, iopub, err := c.Collect(ch, wire.KernelInfoRequest, struct{}{})
 	if err != nil {
+		return nil, err
+	}
+	if r.Header.MsgType != wire.KernelInfoReply {
+		return nil, fmt.Errorf("jupytertest: kernel_info_request answered with %s", r.Header.MsgType)
+	}
+	if err := CheckBusyIdle(iopub, r.ParentHeader.MsgID); err != nil {
 		return nil, err
 	}
 	var info wire.KernelInfoReplyContent

@@ -3,6 +3,7 @@ package jupytertest
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gradbook/gradbook/kernel/wire"
 )
@@ -113,6 +114,35 @@ func (c *Client) forgetInput(id string) {
 // Request returns the execute_request that was sent.
 func (pe *PendingExecute) Request() *wire.Message { return pe.p.msg }
 
+// WaitStdout waits until the cell, still running or not, has published
+// stdout containing text: a sign that it has started. It returns an
+// error wrapping ErrTimeout after the Client's Timeout.
+func (pe *PendingExecute) WaitStdout(text string) error {
+	deadline := time.Now().Add(pe.p.c.Timeout)
+	for {
+		var stdout strings.Builder
+		for _, m := range pe.p.messages() {
+			if m.Header.MsgType != wire.Stream {
+				continue
+			}
+			if s, err := decode[wire.StreamContent](m); err == nil && s.Name == "stdout" {
+				stdout.WriteString(s.Text)
+			}
+		}
+		if strings.Contains(stdout.String(), text) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("stdout %q of %s: %w", text, pe.p.msg.Header.MsgID, ErrTimeout)
+		}
+		select {
+		case <-pe.p.c.ctx.Done():
+			return ErrClosed
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
 // Wait collects the reply and iopub messages of the request.
 func (pe *PendingExecute) Wait() (*ExecOutcome, error) {
 	defer pe.p.c.forgetInput(pe.p.msg.Header.MsgID)
@@ -172,4 +202,28 @@ func (pe *PendingExecute) Wait() (*ExecOutcome, error) {
 	}
 	out.Stdout, out.Stderr = stdout.String(), stderr.String()
 	return out, err
+}
+
+// CheckBusyIdle checks that iopub, the messages collected for request
+// msgID, all have that parent and start with status busy and end with
+// status idle, as the messaging spec requires of every request.
+func CheckBusyIdle(iopub []*wire.Message, msgID string) error {
+	if len(iopub) < 2 {
+		return fmt.Errorf("jupytertest: %d iopub messages, want at least status busy and idle", len(iopub))
+	}
+	for i, m := range iopub {
+		if m.ParentHeader.MsgID != msgID {
+			return fmt.Errorf("jupytertest: iopub %d (%s) has parent %q, want %q", i, m.Header.MsgType, m.ParentHeader.MsgID, msgID)
+		}
+	}
+	for _, tc := range []struct {
+		m     *wire.Message
+		state string
+	}{{iopub[0], wire.StateBusy}, {iopub[len(iopub)-1], wire.StateIdle}} {
+		var s wire.StatusContent
+		if tc.m.Header.MsgType != wire.Status || tc.m.DecodeContent(&s) != nil || s.ExecutionState != tc.state {
+			return fmt.Errorf("jupytertest: iopub %s %s, want status %s", tc.m.Header.MsgType, tc.m.Content, tc.state)
+		}
+	}
+	return nil
 }
