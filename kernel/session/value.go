@@ -46,14 +46,18 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 	}
 	// A type declared in a cell: its methods are probed in the
 	// interpreter below.
+	embeds := embedsMethods(v.Type())
 	text := ""
-	if embedsMethods(v.Type()) {
+	if embeds {
 		text = plainOf(v, 0)
 	} else {
 		text = fmt.Sprintf("%v", x)
 	}
 	data := map[string]any{display.MIMEText: text}
 	probe := func(method string) (reflect.Value, bool) {
+		if !embeds && !s.declaresMethod(method) {
+			return reflect.Value{}, false // no cell type has it: save an Eval
+		}
 		r, err := s.in.EvalWithContext(ctx, "{}\n"+name+"."+method+"()")
 		var p interp.Panic
 		if errors.As(err, &p) && compilePanic(err) == "" {
@@ -92,6 +96,17 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 		}
 	}
 	return data
+}
+
+// declaresMethod reports whether a cell declared a method of this name,
+// on any type.
+func (s *Session) declaresMethod(method string) bool {
+	for name, d := range s.decls {
+		if d.kind == "method" && strings.HasSuffix(name, "."+method) {
+			return true
+		}
+	}
+	return false
 }
 
 // compiledType reports whether t is a named type of a compiled package,
