@@ -1,5 +1,6 @@
 // Package display lets notebook code show rich output (HTML, Markdown,
-// LaTeX, SVG, PNG, JSON) while a cell runs.
+// LaTeX, SVG, PNG, JPEG, JSON) while a cell runs. In gradbook cells it is
+// preloaded: display.HTML("<b>hi</b>") needs no import line.
 //
 // Every function sends one Event to the sink at once. The kernel's worker
 // installs the sink with SetSink and forwards events to Jupyter as
@@ -7,20 +8,36 @@
 // sink, events print their text/plain form to standard output, so code
 // that uses display also runs in a plain Go program.
 //
+// An output shown with Show or ShowID can be replaced in place with
+// Update; Progress is a progress bar built on that, throttled so that a
+// loop may call Add at every iteration:
+//
+//	p := display.NewProgress(len(batches))
+//	for _, b := range batches {
+//		train(b)
+//		p.Add(1)
+//	}
+//	p.Done()
+//
 // Values whose types have a MimeBundle, HTML, Markdown, LaTeX, SVG or PNG
 // method (the interfaces below) render themselves when they are a cell's
-// last expression; Bundle computes that MIME bundle for compiled types.
+// last expression, as do image.Image values (PNG) and gonum *plot.Plot
+// values (SVG). Render computes that MIME bundle, and Value shows it, for
+// compiled types; the methods of a type declared in a cell are invisible
+// to compiled code, so for such a value make it the cell's last
+// expression or call display.HTML(v.HTML()).
 package display
 
 import (
 	"bytes"
-	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -103,20 +120,31 @@ func HTML(s string) { MIME(map[string]any{MIMEHTML: s, MIMEText: "<HTML>"}) }
 // Markdown shows s as text/markdown; its text/plain form is s itself.
 func Markdown(s string) { MIME(map[string]any{MIMEMarkdown: s, MIMEText: s}) }
 
-// LaTeX shows s as text/latex. Front ends render math between $…$ or $$…$$.
-func LaTeX(s string) { MIME(map[string]any{MIMELaTeX: s, MIMEText: s}) }
+// LaTeX shows s as text/latex. Front ends render math between $…$,
+// $$…$$, \[…\] or in an environment (\begin{…}); s without any of these
+// is shown as display math, $$s$$.
+func LaTeX(s string) { MIME(map[string]any{MIMELaTeX: mathMode(s), MIMEText: s}) }
+
+// mathMode puts s between $$ unless it already says where math starts.
+func mathMode(s string) string {
+	t := strings.TrimSpace(s)
+	if strings.Contains(t, "$") || strings.HasPrefix(t, `\[`) || strings.HasPrefix(t, `\(`) || strings.HasPrefix(t, `\begin`) {
+		return s
+	}
+	return "$$" + t + "$$"
+}
 
 // SVG shows an SVG document.
 func SVG(s string) { MIME(map[string]any{MIMESVG: s, MIMEText: "<SVG>"}) }
 
 // PNG shows PNG-encoded image bytes.
 func PNG(b []byte) {
-	MIME(map[string]any{MIMEPNG: base64.StdEncoding.EncodeToString(b), MIMEText: "<PNG>"})
+	MIME(map[string]any{MIMEPNG: b, MIMEText: "<PNG>"})
 }
 
 // JPEG shows JPEG-encoded image bytes.
 func JPEG(b []byte) {
-	MIME(map[string]any{MIMEJPEG: base64.StdEncoding.EncodeToString(b), MIMEText: "<JPEG>"})
+	MIME(map[string]any{MIMEJPEG: b, MIMEText: "<JPEG>"})
 }
 
 // Image shows img as a PNG. It returns the encoding error, if any.
@@ -147,9 +175,20 @@ func EncodeJPEG(img image.Image, quality int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// JSON shows v as application/json; v must be JSON-encodable (maps,
-// slices, strings, numbers, bools, nil, or structs with json tags).
-func JSON(v any) { MIME(map[string]any{MIMEJSON: v, MIMEText: fmt.Sprintf("%v", v)}) }
+// JSON shows v as application/json (front ends show a tree); v is
+// anything encoding/json encodes (maps, slices, strings, numbers, bools,
+// nil, structs). A value that does not encode is shown as the error.
+func JSON(v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		Text("display.JSON: " + err.Error())
+		return
+	}
+	var tree any
+	_ = json.Unmarshal(b, &tree) // what Marshal wrote decodes
+	indented, _ := json.MarshalIndent(tree, "", "  ")
+	MIME(map[string]any{MIMEJSON: tree, MIMEText: string(indented)})
+}
 
 // Text shows s as plain text.
 func Text(s string) { MIME(map[string]any{MIMEText: s}) }
@@ -189,10 +228,7 @@ func NewID() string { return "gb-" + strconv.FormatInt(nextID.Add(1), 10) }
 func normalize(bundle map[string]any) map[string]any {
 	out := make(map[string]any, len(bundle)+1)
 	for k, v := range bundle {
-		if b, ok := v.([]byte); ok && k != MIMEJSON {
-			v = base64.StdEncoding.EncodeToString(b)
-		}
-		out[k] = v
+		out[k] = encodeBinary(k, v)
 	}
 	if _, ok := out[MIMEText]; !ok {
 		out[MIMEText] = ""
@@ -201,12 +237,5 @@ func normalize(bundle map[string]any) map[string]any {
 }
 
 // Value shows v with every MIME type its type offers (see Bundle) plus
-// its text/plain form, fmt's %v.
-func Value(v any) {
-	b := Bundle(v)
-	if b == nil {
-		b = map[string]any{}
-	}
-	b[MIMEText] = fmt.Sprintf("%v", v)
-	MIME(b)
-}
+// its text/plain form (see Plain).
+func Value(v any) { MIME(Render(v)) }

@@ -39,7 +39,11 @@ func TestSendFunctions(t *testing.T) {
 		{"SVG", func() { SVG("<svg/>") }, MIMESVG, "<svg/>"},
 		{"PNG", func() { PNG(pngBytes) }, MIMEPNG, base64.StdEncoding.EncodeToString(pngBytes)},
 		{"JPEG", func() { JPEG(pngBytes) }, MIMEJPEG, base64.StdEncoding.EncodeToString(pngBytes)},
-		{"JSON", func() { JSON(map[string]any{"a": 1}) }, MIMEJSON, map[string]any{"a": 1}},
+		{"JSON", func() { JSON(map[string]any{"a": 1}) }, MIMEJSON, map[string]any{"a": 1.0}},
+		{"JSON struct", func() { JSON(struct{ X []int }{[]int{1}}) }, MIMEJSON, map[string]any{"X": []any{1.0}}},
+		{"JSON error", func() { JSON(func() {}) }, MIMEText, "display.JSON: json: unsupported type: func()"},
+		{"LaTeX bare", func() { LaTeX(`\frac{1}{2}`) }, MIMELaTeX, `$$\frac{1}{2}$$`},
+		{"LaTeX env", func() { LaTeX(`\begin{bmatrix}1\end{bmatrix}`) }, MIMELaTeX, `\begin{bmatrix}1\end{bmatrix}`},
 		{"Text", func() { Text("hi") }, MIMEText, "hi"},
 		{"MIME bytes", func() { MIME(map[string]any{MIMEPNG: pngBytes}) }, MIMEPNG, base64.StdEncoding.EncodeToString(pngBytes)},
 	}
@@ -92,6 +96,14 @@ func (rich) SVG() string                { return "<svg/>" }
 func (rich) PNG() []byte                { return []byte{1} }
 func (rich) String() string             { return "rich!" }
 
+// broken panics in every method but LaTeX.
+type broken struct{}
+
+func (broken) MimeBundle() map[string]any { panic("bundle") }
+func (broken) HTML() string               { panic("html") }
+func (broken) LaTeX() string              { return "$ok$" }
+func (broken) PNG() []byte                { panic("png") }
+
 func TestBundle(t *testing.T) {
 	img := image.NewGray(image.Rect(0, 0, 2, 2))
 	img.Set(1, 1, color.White)
@@ -116,6 +128,12 @@ func TestBundle(t *testing.T) {
 				}
 			}
 		})
+	}
+	if b := Bundle((*rich)(nil)); b != nil {
+		t.Errorf("Bundle of a nil pointer = %v, want nil", b)
+	}
+	if b := Bundle(broken{}); len(b) != 1 || b[MIMELaTeX] != "$ok$" {
+		t.Errorf("Bundle(broken{}) = %v, want only the LaTeX that did not panic", b)
 	}
 	if got := Bundle(rich{})[MIMEHTML]; got != "<b>bundle</b>" {
 		t.Errorf("MimeBundle must win over HTML(): got %v", got)

@@ -33,6 +33,7 @@ import (
 	"io/fs"
 	"log"
 	"os"
+	"path"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -178,8 +179,9 @@ func gbShow__(v any) {}
 
 var hostLogOnce sync.Once
 
-// New returns a Session with stdlib, display and the preloaded packages
-// imported under their names (no import line needed). New sends the
+// New returns a Session with the standard library and the Preloaded
+// packages imported under their names (no import line needed); the other
+// tables of package symbols (gonum) are there for import lines. New sends the
 // host's log output to io.Discard: yaegi logs internal panics there,
 // and they must not reach the cell's output.
 func New(opts Options) (*Session, error) {
@@ -230,19 +232,71 @@ func New(opts Options) (*Session, error) {
 	if opts.Sandbox {
 		exports = sandboxExports(stdlib.Symbols, opts.TempDir)
 	}
-	for _, e := range []interp.Exports{exports, symbols.Symbols, s.overrides()} {
+	// ImportUsed gives cells every package loaded before it under its
+	// name: stdlib, the preloaded packages and the kernel's helpers. The
+	// other generated tables (gonum) load after it, for explicit imports
+	// only: their names would clash (plot, draw).
+	for i, e := range []interp.Exports{exports, preloadExports(), s.overrides(), symbols.Symbols} {
+		if i == 3 {
+			s.in.ImportUsed()
+		}
 		if err := s.in.Use(e); err != nil {
 			errf.close()
 			return nil, fmt.Errorf("session: load symbols: %w", err)
 		}
 	}
-	s.in.ImportUsed()
 	s.pkgs = packageNames(s.in)
+	for name, p := range s.pkgs {
+		if _, generated := symbols.Symbols[p+"/"+path.Base(p)]; generated {
+			delete(s.pkgs, name) // needs an import line
+		}
+	}
+	for name, p := range Preloaded {
+		s.pkgs[name] = p
+		// Importing a preloaded package again, under its preloaded name,
+		// is a no-op (yaegi would reject the second import).
+		s.imports[name+" "+p] = true
+		if name == path.Base(p) {
+			s.imports[" "+p] = true
+		}
+	}
 	if _, err := s.in.EvalWithContext(context.Background(), prelude); err != nil {
 		errf.close()
 		return nil, fmt.Errorf("session: prelude: %w", err)
 	}
 	return s, nil
+}
+
+// Preloaded are the compiled packages cells use with no import line,
+// by the name cells call them (fmt, math and the rest of the standard
+// library are there too). The plot helpers are adplot, not plot, so that
+// gonum's plot package keeps its own name when a cell imports it:
+//
+//	import "gonum.org/v1/plot"
+//	fig, _, _ := adplot.Tangent(f, 1, ad.Arange(0, 3, 0.1))
+//	var p *plot.Plot = fig.Plot
+//
+// An explicit import of one of these packages also works, under any name.
+var Preloaded = map[string]string{
+	"ad":      "github.com/gradbook/gradbook/autodiff",
+	"adplot":  "github.com/gradbook/gradbook/autodiff/plot",
+	"display": displayPath,
+}
+
+// preloadExports are the symbol tables of Preloaded, each under a path
+// whose last element is the name cells use (yaegi's ImportUsed names a
+// package after its path): the real path when the names agree, else an
+// alias path whose symbols (and so types) are the real package's.
+func preloadExports() interp.Exports {
+	exp := interp.Exports{}
+	for name, p := range Preloaded {
+		key := "gradbook.kernel/" + name + "/" + name
+		if path.Base(p) == name {
+			key = p + "/" + name
+		}
+		exp[key] = symbols.Symbols[p+"/"+path.Base(p)]
+	}
+	return exp
 }
 
 // overrides replaces stdlib symbols whose behaviour must change in a
