@@ -100,8 +100,8 @@ func kernelCmd(args []string) error {
 	k, err := jupyter.New(ci, sup, jupyter.Config{
 		Implementation:        "gradbook",
 		ImplementationVersion: version(),
-		Banner: version() + "\nGo cells, interpreted by yaegi; the autodiff library is preloaded as ad.\n" +
-			"Try: ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Norm2Sq(x) }, ad.Vector(1, 2))",
+		Banner: version() + "\nGo cells, interpreted by yaegi. Preloaded, no import needed: ad (autodiff), adplot, display, " +
+			"and the standard library.\nTry: ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Norm2Sq(x) }, ad.Vector(1, 2))   ?ad.Grad for help",
 		HelpLinks: []wire.HelpLink{
 			{Text: "autodiff (Go package docs)", URL: "https://pkg.go.dev/github.com/gradbook/gradbook/autodiff"},
 			{Text: "gradbook lessons", URL: "https://github.com/gradbook/gradbook/tree/main/lessons"},
