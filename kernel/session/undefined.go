@@ -118,6 +118,11 @@ func visitUse(n ast.Node, known func(string) bool, found **ast.Ident) bool {
 	case *ast.LabeledStmt:
 		ast.Inspect(n.Stmt, func(m ast.Node) bool { return visitUse(m, known, found) })
 		return false
+	case *ast.File: // not its package clause
+		for _, d := range n.Decls {
+			ast.Inspect(d, func(m ast.Node) bool { return visitUse(m, known, found) })
+		}
+		return false
 	case *ast.BranchStmt, *ast.ImportSpec:
 		return false
 	case *ast.Ident:
