@@ -150,6 +150,16 @@ func ExampleTensor_HTML() {
 	// Output: <table class="gradbook-tensor"><caption>shape (2,1)</caption><tr><td>1</td></tr><tr><td>2</td></tr></table>
 }
 
+// MimeBundle is what the gradbook kernel shows for a tensor.
+func ExampleTensor_MimeBundle() {
+	b := ad.Vector(1, 2).MimeBundle()
+	fmt.Println(b["text/latex"])
+	fmt.Println(b["text/plain"])
+	// Output:
+	// $\begin{bmatrix}1\\ 2\end{bmatrix}\quad\text{shape (2,1)}$
+	// [1 2]
+}
+
 // FormatShape writes the lecture's shapes: x is (1,), a vector (n,1), a
 // matrix (n,k).
 func ExampleFormatShape() {

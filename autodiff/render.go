@@ -135,6 +135,18 @@ func latexMatrix(sb *strings.Builder, data []float64, m, n int) {
 	sb.WriteString(`\end{bmatrix}`)
 }
 
+// MimeBundle returns what a notebook shows for the tensor: its LaTeX
+// (with the shape, or a Jacobian's layout) and its String, so that front
+// ends render the matrix as the lecture writes it. HTML stays available
+// through the HTML method.
+func (t *Tensor) MimeBundle() map[string]any {
+	latex := t.LaTeX()
+	if t.meta == nil || t.meta.jac == nil {
+		latex = strings.TrimSuffix(latex, "$") + `\quad\text{shape ` + FormatShape(t.shape) + `}$`
+	}
+	return map[string]any{"text/latex": latex, "text/plain": t.String()}
+}
+
 // HTML returns the tensor as an HTML table (a matrix), a row of cells (a
 // vector, drawn as a column) or a number, with its shape as a caption, and
 // any kink notices below.

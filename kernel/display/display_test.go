@@ -88,13 +88,17 @@ func TestShowUpdateClear(t *testing.T) {
 
 type rich struct{}
 
-func (rich) HTML() string               { return "<i>r</i>" }
-func (rich) LaTeX() string              { return "$r$" }
-func (rich) MimeBundle() map[string]any { return map[string]any{"text/html": "<b>bundle</b>"} }
-func (rich) Markdown() string           { return "**r**" }
-func (rich) SVG() string                { return "<svg/>" }
-func (rich) PNG() []byte                { return []byte{1} }
-func (rich) String() string             { return "rich!" }
+func (rich) HTML() string     { return "<i>r</i>" }
+func (rich) LaTeX() string    { return "$r$" }
+func (rich) Markdown() string { return "**r**" }
+func (rich) SVG() string      { return "<svg/>" }
+func (rich) PNG() []byte      { return []byte{1} }
+func (rich) String() string   { return "rich!" }
+
+// bundled has every method, but its MimeBundle is all it offers.
+type bundled struct{ rich }
+
+func (bundled) MimeBundle() map[string]any { return map[string]any{"text/html": "<b>bundle</b>"} }
 
 // broken panics in every method but LaTeX.
 type broken struct{}
@@ -115,6 +119,7 @@ func TestBundle(t *testing.T) {
 		{"plain int", 3, nil},
 		{"rich", rich{}, []string{MIMEHTML, MIMEMarkdown, MIMELaTeX, MIMESVG, MIMEPNG}},
 		{"image", img, []string{MIMEPNG}},
+		{"MimeBundle only", bundled{}, []string{MIMEHTML}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,7 +140,7 @@ func TestBundle(t *testing.T) {
 	if b := Bundle(broken{}); len(b) != 1 || b[MIMELaTeX] != "$ok$" {
 		t.Errorf("Bundle(broken{}) = %v, want only the LaTeX that did not panic", b)
 	}
-	if got := Bundle(rich{})[MIMEHTML]; got != "<b>bundle</b>" {
+	if got := Bundle(bundled{})[MIMEHTML]; got != "<b>bundle</b>" {
 		t.Errorf("MimeBundle must win over HTML(): got %v", got)
 	}
 	raw, err := base64.StdEncoding.DecodeString(Bundle(img)[MIMEPNG].(string))

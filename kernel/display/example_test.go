@@ -136,7 +136,7 @@ func ExampleValue() {
 	display.Value(ad.Vector(2, 4))
 	// Output:
 	// [2 4]
-	// $\begin{bmatrix}2\\ 4\end{bmatrix}$
+	// $\begin{bmatrix}2\\ 4\end{bmatrix}\quad\text{shape (2,1)}$
 }
 
 // ShowID names the display itself, so that a later cell can update it.

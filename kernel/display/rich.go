@@ -12,8 +12,8 @@ import (
 )
 
 // MimeBundler is a value that renders itself as a MIME bundle
-// (MIME type → content). It takes precedence over the single-type
-// interfaces below.
+// (MIME type → content). When it returns a non-empty bundle, that is
+// the whole bundle: the single-type interfaces below are not consulted.
 type MimeBundler interface{ MimeBundle() map[string]any }
 
 // HTMLer is a value that renders itself as HTML.
@@ -51,9 +51,15 @@ func Bundle(v any) map[string]any {
 	}
 	out := map[string]any{}
 	if m, ok := v.(MimeBundler); ok {
+		// A MimeBundle is the type's whole say: its other methods
+		// (HTML, LaTeX, …) are not added, so a front end shows what
+		// the type chose.
 		if b, ok := try(func() (any, bool) { return m.MimeBundle(), true }); ok {
 			for k, c := range b.(map[string]any) {
 				out[k] = encodeBinary(k, c)
+			}
+			if len(out) > 0 {
+				return out
 			}
 		}
 	}

@@ -30,7 +30,7 @@ func TestPreloaded(t *testing.T) {
 		mimes []string // besides text/plain
 	}{
 		{code: "f := func(x *ad.Tensor) *ad.Tensor { return ad.Add(ad.Mul(x.Index(0), x.Index(0)), ad.Mul(ad.Scalar(2), ad.Mul(x.Index(1), x.Index(1)))) }"},
-		{code: "ad.Grad(f, ad.Vector(1, 1))", text: "[2 4]", mimes: []string{"text/latex", "text/html"}},
+		{code: "ad.Grad(f, ad.Vector(1, 1))", text: "[2 4]", mimes: []string{"text/latex"}},
 		{code: `import ad "github.com/gradbook/gradbook/autodiff"`},
 		{code: `import "github.com/gradbook/gradbook/kernel/display"`},
 		{code: `import (
@@ -39,8 +39,8 @@ func TestPreloaded(t *testing.T) {
 	myad "github.com/gradbook/gradbook/autodiff"
 )
 fmt.Sprintf("%v %v %v", adplot.DefaultWidth > 0, display.MIMEHTML, myad.Scalar(2).Add(ad.Scalar(1)))`, text: "true text/html 3"},
-		{code: `import "github.com/gradbook/gradbook/autodiff"` + "\nautodiff.Vector(1, 2).Add(ad.Vector(1, 1))", text: "[2 3]", mimes: []string{"text/latex", "text/html"}},
-		{code: "ad.Jacobian(ad.Sin, ad.Vector(0, 0))", text: "[[1 0] [0 1]]", mimes: []string{"text/latex", "text/html"}},
+		{code: `import "github.com/gradbook/gradbook/autodiff"` + "\nautodiff.Vector(1, 2).Add(ad.Vector(1, 1))", text: "[2 3]", mimes: []string{"text/latex"}},
+		{code: "ad.Jacobian(ad.Sin, ad.Vector(0, 0))", text: "[[1 0] [0 1]]", mimes: []string{"text/latex"}},
 		{code: "ad.CheckGrad(f, ad.Vector(1, 2)).OK(1e-6)", text: "true"},
 		{code: "fmt.Sprint(math.Sqrt(4))", text: "2"},
 		{code: "fig, _, err := adplot.Tangent(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, x) }, 1, ad.Arange(0, 3, 0.1))\nfig", text: "<*plot.Figure>", mimes: []string{"image/svg+xml", "image/png"}},
@@ -52,7 +52,7 @@ fmt.Sprintf("%v %v %v", adplot.DefaultWidth > 0, display.MIMEHTML, myad.Scalar(2
 		{code: "type P struct{}\nfunc (*P) SVG() string { return \"<svg/>\" }\n&P{}", text: "&{}", mimes: []string{"image/svg+xml"}},
 		// yaegi's struct types embedding a type with methods crash fmt and
 		// type assertions in compiled code: printed field by field.
-		{code: "type W struct{ *ad.Tensor }\nW{ad.Vector(1, 2)}", text: "[1 2]", mimes: []string{"text/latex", "text/html"}},
+		{code: "type W struct{ *ad.Tensor }\nW{ad.Vector(1, 2)}", text: "[1 2]", mimes: []string{"text/latex"}},
 		{code: "map[string]W{\"a\": {ad.Vector(2)}}", text: "map[a:{[2]}]"},
 		{code: "type Node struct{ V float64; Next *Node; w W }\n&Node{V: 1.5}", text: "&{1.5 <nil> {<nil: no gradient yet, call Backward first>}}"},
 		{code: `import ("image"; "image/color")` + "\nimg := image.NewGray(image.Rect(0, 0, 3, 2))\nimg.Set(1, 1, color.White)\nimg", text: "<*image.Gray 3×2>", mimes: []string{"image/png"}},

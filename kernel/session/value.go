@@ -78,6 +78,9 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 				}
 				data[k] = c
 			}
+			if len(m) > 0 {
+				return data // a MimeBundle is the type's whole say (display.Bundle)
+			}
 		}
 	}
 	for _, rm := range richMethods {
