@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -102,32 +103,83 @@ func splitCell(code string) (units []*unit, hasPackage bool, err error) {
 			continue
 		}
 		start := i
-		depth := 0
-		for i < len(toks) {
-			switch toks[i].tok {
-			case token.LBRACE, token.LPAREN, token.LBRACK:
-				depth++
-			case token.RBRACE, token.RPAREN, token.RBRACK:
-				depth--
-			}
-			if depth == 0 && toks[i].tok == token.SEMICOLON {
+		i = unitEnd(toks, i)
+		u, err := newUnit(code, toks, start, i)
+		// A for, if or switch header holds semicolons at depth 0
+		// ("for i := 0; i < n; i++ {", "} else if v := f(); v {"): while
+		// the statement does not parse, extend it to the next one. A
+		// prefix of such a statement never parses, as it lacks the body.
+		// If none parses, the error furthest into the cell is the real one.
+		for err != nil && isHeaderStmt(toks[start:]) && i < len(toks) {
+			j := unitEnd(toks, i+1)
+			u2, err2 := newUnit(code, toks, start, j)
+			if err2 == nil {
+				u, err, i = u2, nil, j
 				break
 			}
-			i++
+			if furtherThan(err2, err) {
+				err = err2
+			}
+			i = j
 		}
-		end := len(code)
-		if i < len(toks) {
-			end = toks[i].off
-		}
-		text := strings.TrimRight(code[toks[start].off:min(end, len(code))], " \t\r\n")
-		line, col := lineCol(code, toks[start].off)
-		u := &unit{kind: classify(toks[start:min(i, len(toks))]), text: text, line: line, col: col}
-		if err := u.parse(); err != nil {
+		if err != nil {
 			return nil, hasPackage, err
 		}
 		units = append(units, u)
 	}
 	return units, hasPackage, nil
+}
+
+// unitEnd returns the index of the first semicolon at bracket depth 0
+// from toks[i] on, or len(toks).
+func unitEnd(toks []tok, i int) int {
+	depth := 0
+	for ; i < len(toks); i++ {
+		switch toks[i].tok {
+		case token.LBRACE, token.LPAREN, token.LBRACK:
+			depth++
+		case token.RBRACE, token.RPAREN, token.RBRACK:
+			depth--
+		}
+		if depth == 0 && toks[i].tok == token.SEMICOLON {
+			break
+		}
+	}
+	return i
+}
+
+// newUnit parses toks[start:end] of code as one unit.
+func newUnit(code string, toks []tok, start, end int) (*unit, error) {
+	stop := len(code)
+	if end < len(toks) {
+		stop = toks[end].off
+	}
+	text := strings.TrimRight(code[toks[start].off:stop], " \t\r\n")
+	line, col := lineCol(code, toks[start].off)
+	u := &unit{kind: classify(toks[start:max(end, start+1)]), text: text, line: line, col: col}
+	return u, u.parse()
+}
+
+// furtherThan reports whether syntax error a is further into the cell than b.
+func furtherThan(a, b error) bool {
+	var sa, sb *SyntaxError
+	if !errors.As(a, &sa) || !errors.As(b, &sb) {
+		return false
+	}
+	return sa.Line > sb.Line || sa.Line == sb.Line && sa.Column > sb.Column
+}
+
+// isHeaderStmt reports a statement (maybe labelled) starting with for,
+// if or switch, whose header may contain semicolons.
+func isHeaderStmt(ts []tok) bool {
+	if len(ts) > 2 && ts[0].tok == token.IDENT && ts[1].tok == token.COLON {
+		ts = ts[2:]
+	}
+	switch ts[0].tok {
+	case token.FOR, token.IF, token.SWITCH:
+		return true
+	}
+	return false
 }
 
 // classify decides the unit kind from its first tokens: imports, named
