@@ -35,6 +35,9 @@ type step struct {
 	probe string   // stepValue of a call: compiles (never runs) the call as one value
 	decls []*unit  // stepDecl: units to register on success
 	imps  []string // stepDecl: import keys to record on success
+	// retried marks the steps of a unit rewritten again after yaegi
+	// failed on it (see execute).
+	retried bool
 }
 
 // Execute runs one cell and returns its value and error. It returns when
@@ -88,16 +91,16 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	}
 	_ = hasPkg
 	rws := make([]*rewriter, len(units))
-	ints := map[string]bool{}
+	facts := newCellFacts()
 	for i, u := range units {
-		r := &rewriter{u: u, s: s, intNames: ints, guard: true, maxDepth: s.opts.MaxCallDepth}
+		r := &rewriter{u: u, s: s, facts: facts, guard: true, maxDepth: s.opts.MaxCallDepth,
+			top: u.kind == unitStmt && !isCompound(u.stmt)}
 		if mainName != "" {
 			r.renameMain(mainName)
 		}
 		r.rewrite()
-		if r.rangeFn {
-			return Result{Err: unsupported(code, u, "range over a func (Go 1.23 iterators)",
-				"call the iterator with a yield func instead: seq(func(v T) bool { …; return true })")}
+		if r.unsup != nil {
+			return Result{Err: unsupportedAt(code, r)}
 		}
 		if e := s.checkAlloc(code, u); e != nil {
 			return Result{Err: e}
@@ -117,7 +120,8 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	}
 	var last reflect.Value
 	haveValue := false
-	for _, st := range steps {
+	for k := 0; k < len(steps); k++ {
+		st := steps[k]
 		if ctx.Err() != nil {
 			res.Err = s.interrupted(callerGID())
 			break
@@ -133,6 +137,23 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		if err != nil && st.kind == stepValue && (isCompileError(err) || compilePanic(err) != "") {
 			st.kind = stepStmt // no single value: run it as a statement
 			v, err = s.in.EvalWithContext(ctx, st.plain)
+		}
+		if err != nil && !st.retried && st.kind == stepStmt && isNilType(err) && hasRange(st.u) {
+			// The statements run so far may have declared what the
+			// range is over: rewrite the unit again, seeing them.
+			r := &rewriter{u: st.u, s: s, facts: facts, guard: true, maxDepth: s.opts.MaxCallDepth}
+			r.rewrite()
+			if r.unsup != nil {
+				res.Err = unsupportedAt(code, r)
+				break
+			}
+			again, _ := s.plan([]*unit{st.u}, []*rewriter{r})
+			for i := range again {
+				again[i].retried = true
+			}
+			steps = append(steps[:k], append(again, steps[k+1:]...)...)
+			k--
+			continue
 		}
 		if err != nil {
 			res.Err = s.cellError(ctx, code, st, err)
@@ -196,6 +217,15 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 			continue
 		}
 		flush()
+		if pre := r.hoisted(); pre != "" {
+			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + pre})
+		}
+		if isCompound(u.stmt) {
+			// Compound statements run in a func literal: a nested := cannot
+			// rebind a global, and a defer inside runs once.
+			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\nfunc() {\n" + pos + text + "\n}()"})
+			continue
+		}
 		switch st := u.stmt.(type) {
 		case *ast.DeferStmt:
 			// A top-level defer runs once, at the end of the cell, with
@@ -205,11 +235,6 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 				steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + r.renderPieces(copies)})
 			}
 			deferred = append(deferred, step{kind: stepStmt, u: u, src: "{}\n" + pos + r.renderPieces(call)})
-		case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
-			*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt, *ast.GoStmt:
-			// Compound statements run in a func literal: a nested := cannot
-			// rebind a global, and a defer inside runs once.
-			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\nfunc() {\n" + pos + text + "\n}()"})
 		case *ast.ExprStmt:
 			if i == len(units)-1 && !isVoidBuiltin(st.X) {
 				vs := step{kind: stepValue, u: u,
@@ -233,6 +258,39 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 	}
 	flush()
 	return steps, deferred
+}
+
+// isNilType reports yaegi's compiler failing on a type it could not
+// infer (a range over an int or func it cannot see, for one).
+func isNilType(err error) bool {
+	var p interp.Panic
+	if !errors.As(err, &p) {
+		return false
+	}
+	msg := fmt.Sprint(p.Value)
+	return msg == "nil type" || msg == "nil reflect type" || compilePanic(err) != ""
+}
+
+// hasRange reports whether a statement unit contains a range loop.
+func hasRange(u *unit) bool {
+	found := false
+	ast.Inspect(u.stmt, func(n ast.Node) bool {
+		_, ok := n.(*ast.RangeStmt)
+		found = found || ok
+		return !found
+	})
+	return found
+}
+
+// isCompound reports statements that run inside a func literal at top
+// level (see plan).
+func isCompound(st ast.Stmt) bool {
+	switch st.(type) {
+	case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
+		*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt, *ast.GoStmt:
+		return true
+	}
+	return false
 }
 
 // isVoidBuiltin reports calls known to have no value, which need no probe.
@@ -350,6 +408,8 @@ func compilePanic(err error) string {
 	return ""
 }
 
+var missingPkg = regexp.MustCompile(`^(\d+:\d+: )import "[^"]*" error: unable to find source related to: ("[^"]*")`)
+
 var errPos = regexp.MustCompile(`^(?:_\.go:)?(\d+):(\d+): (.*)$`)
 
 // cellError turns an evaluation error into the cell's Error.
@@ -390,6 +450,10 @@ func (s *Session) cellError(ctx context.Context, code string, st step, err error
 	}
 compileErr:
 	msg := err.Error()
+	if m := missingPkg.FindStringSubmatch(msg); m != nil {
+		// yaegi suggests setting GOPATH, which cannot help in a kernel.
+		msg = m[1] + fmt.Sprintf("package %s is not available: the interpreter has the Go 1.22 standard library (no iter, unique or newer packages) and the preloaded packages only", m[2])
+	}
 	if m := errPos.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
@@ -418,6 +482,15 @@ func featureOf(u *unit) string {
 		return true
 	})
 	return feature
+}
+
+// unsupportedAt is the error of the unsupported feature r saw; the
+// caret points at it.
+func unsupportedAt(code string, r *rewriter) *Error {
+	p := r.u.fset.Position(r.unsup.pos)
+	e := unsupported(code, r.u, r.unsup.feature, r.unsup.hint)
+	e.Traceback = caret(code, p.Line, p.Column, e.Traceback[0])
+	return e
 }
 
 // unsupported is the error of a cell using a feature yaegi lacks.

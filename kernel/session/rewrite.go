@@ -39,8 +39,10 @@ type rewriter struct {
 	s        *Session
 	edits    []edit
 	warnings []string
-	intNames map[string]bool // identifiers known to hold integers
-	rangeFn  bool            // a range over a func was seen
+	facts    *cellFacts      // shared by the units of a cell
+	unsup    *unsupportedUse // a feature no rewrite covers, if seen
+	top      bool            // the unit is a simple statement run at top level
+	pre      []hoist         // statements to run before the unit (top only)
 	guard    bool            // add the recursion depth guard to funcs
 	maxDepth int
 }
@@ -100,6 +102,30 @@ func (r *rewriter) renderRange(a, b int) string {
 	return sb.String()
 }
 
+// unsupportedUse is a use of a Go feature yaegi lacks.
+type unsupportedUse struct {
+	pos           token.Pos
+	feature, hint string
+}
+
+// cellFacts are what the rewriter learnt from the units of a cell so far.
+type cellFacts struct {
+	ints   map[string]bool // identifiers known to hold integers
+	types  map[string]bool // types whose underlying type is an integer
+	consts map[string]bool // named constants
+}
+
+func newCellFacts() *cellFacts {
+	return &cellFacts{ints: map[string]bool{}, types: map[string]bool{}, consts: map[string]bool{}}
+}
+
+// hoist is a statement the unit needs run before it; end orders them
+// (inner calls end first).
+type hoist struct {
+	end    int
+	pieces []piece
+}
+
 // funcCtx is the function whose body the walker is in.
 type funcCtx struct {
 	name    string
@@ -145,19 +171,35 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 			if n.Tok == token.DEFINE && len(n.Lhs) == len(n.Rhs) {
 				for i, l := range n.Lhs {
 					if id, ok := l.(*ast.Ident); ok && r.isInt(n.Rhs[i]) {
-						r.intNames[id.Name] = true
+						r.facts.ints[id.Name] = true
 					}
 				}
 			}
+		case *ast.GenDecl:
+			if n.Tok == token.CONST {
+				for _, sp := range n.Specs {
+					for _, nm := range sp.(*ast.ValueSpec).Names {
+						r.facts.consts[nm.Name] = true
+					}
+				}
+			}
+		case *ast.TypeSpec:
+			if n.TypeParams != nil && n.Assign.IsValid() {
+				r.unsup = &unsupportedUse{pos: n.Pos(), feature: "generic type alias (Go 1.24)",
+					hint: "declare a defined type instead: type " + n.Name.Name + "[T any] " + exprText(r.u, n.Type)}
+			}
+			if id, ok := n.Type.(*ast.Ident); ok && r.isIntTypeName(id.Name) {
+				r.facts.types[n.Name.Name] = true
+			}
 		case *ast.ValueSpec:
-			if id, ok := n.Type.(*ast.Ident); ok && isIntType(id.Name) {
+			if id, ok := n.Type.(*ast.Ident); ok && r.isIntTypeName(id.Name) {
 				for _, nm := range n.Names {
-					r.intNames[nm.Name] = true
+					r.facts.ints[nm.Name] = true
 				}
 			}
 			for i, nm := range n.Names {
 				if n.Type == nil && i < len(n.Values) && r.isInt(n.Values[i]) {
-					r.intNames[nm.Name] = true
+					r.facts.ints[nm.Name] = true
 				}
 			}
 		case *ast.LabeledStmt:
@@ -175,7 +217,8 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 				return false
 			}
 			if r.isFunc(n.X) {
-				r.rangeFn = true
+				r.unsup = &unsupportedUse{pos: n.For, feature: "range over a func (Go 1.23 iterators)",
+					hint: "call the iterator with a yield func instead: seq(func(v T) bool { …; return true })"}
 			}
 			if n.Tok == token.DEFINE && captures(n.Body) {
 				var sb strings.Builder
@@ -193,7 +236,7 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 		case *ast.GoStmt:
 			r.goRecover(n)
 		case *ast.CallExpr:
-			r.minMax(n)
+			r.minMax(n, fn)
 		case *ast.SelectorExpr:
 			if x, ok := n.X.(*ast.Ident); ok && x.Name == "os" && n.Sel.Name == "Stdin" {
 				r.replaceNode(n, lit(stdinPkg+".Stdin"))
@@ -239,14 +282,28 @@ func isIntType(name string) bool {
 	return false
 }
 
+// isIntTypeName reports an integer type: predeclared, or declared in
+// this cell or an earlier one with an integer underlying type.
+func (r *rewriter) isIntTypeName(name string) bool {
+	if isIntType(name) || r.facts.types[name] {
+		return true
+	}
+	d := r.s.decls[name]
+	if d == nil || d.kind != "type" {
+		return false
+	}
+	f := strings.Fields(d.text) // "small int8" or "small = int8"
+	return len(f) >= 2 && isIntType(f[len(f)-1])
+}
+
 func (r *rewriter) collectInts(fl *ast.FieldList) {
 	if fl == nil {
 		return
 	}
 	for _, f := range fl.List {
-		if id, ok := f.Type.(*ast.Ident); ok && isIntType(id.Name) {
+		if id, ok := f.Type.(*ast.Ident); ok && r.isIntTypeName(id.Name) {
 			for _, n := range f.Names {
-				r.intNames[n.Name] = true
+				r.facts.ints[n.Name] = true
 			}
 		}
 	}
@@ -272,10 +329,10 @@ func (r *rewriter) isInt(e ast.Expr) bool {
 		}
 	case *ast.CallExpr:
 		if id, ok := e.Fun.(*ast.Ident); ok {
-			return id.Name == "len" || id.Name == "cap" || isIntType(id.Name)
+			return id.Name == "len" || id.Name == "cap" || r.isIntTypeName(id.Name)
 		}
 	case *ast.Ident:
-		if r.intNames[e.Name] {
+		if r.facts.ints[e.Name] {
 			return true
 		}
 		return r.s.globalIsInt(e.Name)
@@ -502,8 +559,11 @@ func constValue(u *unit, e ast.Expr) (constant.Value, bool) {
 
 // minMax adapts calls of the min and max builtins (Go 1.21) to the
 // two-argument generic prelude: constant calls are folded, variables
-// go first, and more than two arguments nest.
-func (r *rewriter) minMax(c *ast.CallExpr) {
+// go first, and more than two arguments nest. At top level (fn nil in a
+// simple statement), yaegi cannot infer the type of a := whose value is
+// a generic call ("nil reflect type"), so the call is hoisted into a
+// variable typed by its first argument: m := a; m = min(m, b).
+func (r *rewriter) minMax(c *ast.CallExpr, fn *funcCtx) {
 	id, ok := c.Fun.(*ast.Ident)
 	if !ok || (id.Name != "min" && id.Name != "max") || len(c.Args) == 0 || c.Ellipsis.IsValid() {
 		return
@@ -512,14 +572,17 @@ func (r *rewriter) minMax(c *ast.CallExpr) {
 		e ast.Expr
 		v constant.Value
 	}
-	var vars, consts []arg
+	var vars, named, consts []arg
 	for _, a := range c.Args {
 		if v, ok := constValue(r.u, a); ok && (v.Kind() == constant.Int || v.Kind() == constant.Float) {
 			consts = append(consts, arg{a, v})
+		} else if n, ok := a.(*ast.Ident); ok && (r.facts.consts[n.Name] || r.s.decls[n.Name] != nil && r.s.decls[n.Name].kind == "const") {
+			named = append(named, arg{e: a}) // maybe untyped: not first
 		} else {
 			vars = append(vars, arg{e: a})
 		}
 	}
+	vars = append(vars, named...)
 	if len(vars) == 0 && len(consts) > 0 {
 		best, isFloat := consts[0], false
 		for _, a := range consts {
@@ -543,15 +606,37 @@ func (r *rewriter) minMax(c *ast.CallExpr) {
 		r.replaceNode(c, lit("("), r.node(c.Args[0]), lit(")"))
 		return
 	}
-	if len(c.Args) == 2 && len(consts) < 2 && (len(vars) == 2 || r.u.off(vars[0].e.Pos()) < r.u.off(consts[0].e.Pos())) {
+	ordered := append(vars, consts...)
+	first := r.node(ordered[0].e)
+	var call []piece
+	if r.top && fn == nil {
+		m := r.fresh("m")
+		r.pre = append(r.pre, hoist{end: r.u.off(c.End()), pieces: []piece{lit(m + " := "), first, lit("; " + m + " = ")}})
+		first = lit(m)
+		defer r.replaceNode(c, lit(m))
+	} else if len(c.Args) == 2 && len(consts) < 2 && (len(vars) == 2 || r.u.off(vars[0].e.Pos()) < r.u.off(consts[0].e.Pos())) {
 		return // already in a form the prelude accepts
 	}
-	ordered := append(vars, consts...)
-	ps := []piece{lit(strings.Repeat(id.Name+"(", len(ordered)-1)), r.node(ordered[0].e)}
+	call = append(call, lit(strings.Repeat(id.Name+"(", len(ordered)-1)), first)
 	for _, a := range ordered[1:] {
-		ps = append(ps, lit(", "), r.node(a.e), lit(")"))
+		call = append(call, lit(", "), r.node(a.e), lit(")"))
 	}
-	r.replaceNode(c, ps...)
+	if r.top && fn == nil {
+		h := &r.pre[len(r.pre)-1]
+		h.pieces = append(h.pieces, call...)
+		return
+	}
+	r.replaceNode(c, call...)
+}
+
+// hoisted renders the statements hoisted out of the unit, or "".
+func (r *rewriter) hoisted() string {
+	sort.SliceStable(r.pre, func(i, j int) bool { return r.pre[i].end < r.pre[j].end })
+	var parts []string
+	for _, h := range r.pre {
+		parts = append(parts, r.renderPieces(h.pieces))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // guardEntry counts the call depth on entry to a func and panics past
