@@ -91,7 +91,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	}
 	_ = hasPkg
 	rws := make([]*rewriter, len(units))
-	facts := newCellFacts()
+	facts := newCellFacts(units)
 	for i, u := range units {
 		r := &rewriter{u: u, s: s, facts: facts, guard: true, maxDepth: s.opts.MaxCallDepth,
 			top: u.kind == unitStmt && !isCompound(u.stmt)}
@@ -115,7 +115,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		steps = append(steps, step{kind: stepStmt, src: "{}\n" + mainName + "()", u: units[len(units)-1]})
 	}
 	var res Result
-	if _, err := s.in.EvalWithContext(ctx, "{}\n"+depthVar+" = 0"); err != nil {
+	if _, err := s.in.EvalWithContext(ctx, "{}\n"+depthVar+" = 0; "+cellDefersVar+" = nil"); err != nil {
 		return Result{Err: &Error{Name: ErrCompile, Value: err.Error()}}
 	}
 	var last reflect.Value
@@ -157,6 +157,9 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		}
 		if err != nil {
 			res.Err = s.cellError(ctx, code, st, err)
+			if st.kind == stepDecl && res.Err.Name == ErrCompile {
+				s.stubFuncs(ctx, st)
+			}
 			break
 		}
 		switch st.kind {
@@ -183,8 +186,8 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	return res
 }
 
-// plan turns the rewritten units into evaluation steps, and top-level
-// defer statements into calls run at the end of the cell.
+// plan turns the rewritten units into evaluation steps, and returns
+// the step that runs the top-level defers at the end of the cell.
 func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) {
 	var decl *step
 	var sb strings.Builder
@@ -227,14 +230,6 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 			continue
 		}
 		switch st := u.stmt.(type) {
-		case *ast.DeferStmt:
-			// A top-level defer runs once, at the end of the cell, with
-			// its arguments evaluated now.
-			copies, call := r.copyArgs(st.Call)
-			if len(copies) > 0 {
-				steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + r.renderPieces(copies)})
-			}
-			deferred = append(deferred, step{kind: stepStmt, u: u, src: "{}\n" + pos + r.renderPieces(call)})
 		case *ast.ExprStmt:
 			if i == len(units)-1 && !isVoidBuiltin(st.X) {
 				vs := step{kind: stepValue, u: u,
@@ -257,7 +252,35 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 		}
 	}
 	flush()
+	for i, r := range rws {
+		if r.cellDefers {
+			// The defers the cell's top level reached run once, at its
+			// end, last first (see rewriter.cellDefer).
+			deferred = []step{{kind: stepStmt, u: units[i], src: "{}\n" + runDefersFunc + "()"}}
+		}
+	}
 	return steps, deferred
+}
+
+// stubFuncs replaces the funcs of a declaration step that failed to
+// compile, which yaegi leaves defined with empty bodies (a call returns
+// zero values), by funcs that panic saying so.
+func (s *Session) stubFuncs(ctx context.Context, st step) {
+	var sb strings.Builder
+	for _, u := range st.decls {
+		for _, d := range u.file.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil || fd.Type.TypeParams != nil {
+				continue
+			}
+			msg := fmt.Sprintf("%s is not defined: the cell declaring it failed to compile; fix it and run it again", fd.Name.Name)
+			p := u.fset.Position(fd.Pos())
+			fmt.Fprintf(&sb, "//line _.go:%d:%d\n%s { panic(%q) }\n", p.Line, p.Column, u.text[u.off(fd.Pos()):u.off(fd.Body.Lbrace)], msg)
+		}
+	}
+	if sb.Len() > 0 {
+		s.in.EvalWithContext(ctx, "package main\n"+sb.String()) // best effort
+	}
 }
 
 // isNilType reports yaegi's compiler failing on a type it could not
@@ -343,13 +366,7 @@ func commaOk(r *rewriter, a *ast.AssignStmt) string {
 func (r *rewriter) renderPieces(ps []piece) string {
 	r.render(0, 0) // sort edits
 	var sb strings.Builder
-	for _, p := range ps {
-		if p.isSpan {
-			sb.WriteString(r.renderRange(p.start, p.end))
-		} else {
-			sb.WriteString(p.lit)
-		}
-	}
+	r.writePieces(&sb, ps)
 	return sb.String()
 }
 
@@ -410,6 +427,8 @@ func compilePanic(err error) string {
 
 var missingPkg = regexp.MustCompile(`^(\d+:\d+: )import "[^"]*" error: unable to find source related to: ("[^"]*")`)
 
+var incompleteType = regexp.MustCompile(`incomplete type ([\pL_][\pL\pN_]*)$`)
+
 var errPos = regexp.MustCompile(`^(?:_\.go:)?(\d+):(\d+): (.*)$`)
 
 // cellError turns an evaluation error into the cell's Error.
@@ -450,6 +469,22 @@ func (s *Session) cellError(ctx context.Context, code string, st step, err error
 	}
 compileErr:
 	msg := err.Error()
+	if strings.HasSuffix(msg, "constant definition loop") && st.kind != stepDecl {
+		// yaegi's message for an undefined name in a top-level :=.
+		// Compiled inside a func literal (never run), the statement
+		// gets a better one.
+		body := st.src
+		if st.plain != "" {
+			body = st.plain
+		}
+		_, perr := s.in.EvalWithContext(ctx, "{}\n_ = func() {\n"+strings.TrimPrefix(body, "{}\n")+"\n}")
+		if m := compilePanic(perr); m != "" {
+			msg = m
+		} else if perr != nil && isCompileError(perr) {
+			msg = perr.Error()
+		}
+		msg = incompleteType.ReplaceAllString(msg, "undefined: $1")
+	}
 	if m := missingPkg.FindStringSubmatch(msg); m != nil {
 		// yaegi suggests setting GOPATH, which cannot help in a kernel.
 		msg = m[1] + fmt.Sprintf("package %s is not available: the interpreter has the Go 1.22 standard library (no iter, unique or newer packages) and the preloaded packages only", m[2])

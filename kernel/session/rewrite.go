@@ -42,9 +42,11 @@ type rewriter struct {
 	facts    *cellFacts      // shared by the units of a cell
 	unsup    *unsupportedUse // a feature no rewrite covers, if seen
 	top      bool            // the unit is a simple statement run at top level
-	pre      []hoist         // statements to run before the unit (top only)
-	guard    bool            // add the recursion depth guard to funcs
-	maxDepth int
+	// cellDefers is set when the unit has a defer outside any func.
+	cellDefers bool
+	pre        []hoist // statements to run before the unit (top only)
+	guard      bool    // add the recursion depth guard to funcs
+	maxDepth   int
 }
 
 func (r *rewriter) insert(off int, text string) {
@@ -89,14 +91,13 @@ func (r *rewriter) renderRange(a, b int) string {
 			continue
 		}
 		sb.WriteString(r.u.text[pos:e.start])
-		for _, p := range e.pieces {
-			if p.isSpan {
-				sb.WriteString(r.renderRange(p.start, p.end))
-			} else {
-				sb.WriteString(p.lit)
-			}
-		}
+		r.writePieces(&sb, e.pieces)
 		pos = e.end
+		// The edit changed the length of the line: restore the cell's
+		// position for what follows, so errors keep the cell's columns.
+		if pos < len(r.u.text) && r.u.text[pos] != '\n' {
+			sb.WriteString(r.posDirective(pos))
+		}
 	}
 	sb.WriteString(r.u.text[pos:b])
 	return sb.String()
@@ -113,10 +114,42 @@ type cellFacts struct {
 	ints   map[string]bool // identifiers known to hold integers
 	types  map[string]bool // types whose underlying type is an integer
 	consts map[string]bool // named constants
+	decl   map[string]bool // types the cell declares, wherever they are in it
 }
 
-func newCellFacts() *cellFacts {
-	return &cellFacts{ints: map[string]bool{}, types: map[string]bool{}, consts: map[string]bool{}}
+// newCellFacts returns the facts known before rewriting the units: the
+// names of the types they declare.
+func newCellFacts(units []*unit) *cellFacts {
+	f := &cellFacts{ints: map[string]bool{}, types: map[string]bool{}, consts: map[string]bool{}, decl: map[string]bool{}}
+	for _, u := range units {
+		var root ast.Node = u.stmt
+		if u.file != nil {
+			root = u.file
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncDecl, *ast.FuncLit:
+				return false // local types are not cell types
+			case *ast.TypeSpec:
+				f.decl[n.Name.Name] = true
+			}
+			return true
+		})
+	}
+	return f
+}
+
+// isCellType reports whether e names a type declared in this cell or
+// an earlier one.
+func (r *rewriter) isCellType(e ast.Expr) bool {
+	if r.s.isCellType(e) {
+		return true
+	}
+	if st, ok := e.(*ast.StarExpr); ok {
+		e = st.X
+	}
+	id, ok := e.(*ast.Ident)
+	return ok && r.facts.decl[id.Name]
 }
 
 // hoist is a statement the unit needs run before it; end orders them
@@ -124,6 +157,28 @@ func newCellFacts() *cellFacts {
 type hoist struct {
 	end    int
 	pieces []piece
+}
+
+// writePieces renders pieces; each span starts with its cell position.
+func (r *rewriter) writePieces(sb *strings.Builder, ps []piece) {
+	for _, p := range ps {
+		if p.isSpan {
+			sb.WriteString(r.posDirective(p.start))
+			sb.WriteString(r.renderRange(p.start, p.end))
+		} else {
+			sb.WriteString(p.lit)
+		}
+	}
+}
+
+// posDirective returns a /*line*/ directive giving the next token the
+// cell position of offset off of the unit text.
+func (r *rewriter) posDirective(off int) string {
+	line, col := lineCol(r.u.text, off)
+	if line == 1 {
+		col += r.u.col - 1
+	}
+	return fmt.Sprintf("/*line _.go:%d:%d*/", r.u.line+line-1, col)
 }
 
 // funcCtx is the function whose body the walker is in.
@@ -232,7 +287,11 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 		case *ast.ForStmt:
 			r.loopVars(n)
 		case *ast.DeferStmt:
-			r.deferArgs(n)
+			if fn == nil {
+				r.cellDefer(n)
+			} else {
+				r.deferArgs(n)
+			}
 		case *ast.GoStmt:
 			r.goRecover(n)
 		case *ast.CallExpr:
@@ -241,7 +300,7 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 			if x, ok := n.X.(*ast.Ident); ok && x.Name == "os" && n.Sel.Name == "Stdin" {
 				r.replaceNode(n, lit(stdinPkg+".Stdin"))
 			}
-			if r.s.isCellType(n.X) {
+			if r.isCellType(n.X) {
 				r.warnf(n.Pos(), "method expression %s.%s: yaegi cannot call method expressions on types declared in cells; use a method value (v.%s) or a func literal", exprText(r.u, n.X), n.Sel.Name, n.Sel.Name)
 			}
 		case *ast.TypeSwitchStmt:
@@ -525,6 +584,31 @@ func (r *rewriter) deferArgs(d *ast.DeferStmt) {
 	r.replaceNode(d, ps...)
 }
 
+// cellDefer rewrites a defer outside any func (at top level, maybe in a
+// loop or if) so that it runs once, at the end of the cell, as if the
+// cell were the body of main: the arguments are copied now and the call
+// is pushed on a list that Execute runs, last first, when the cell is
+// done. (Compound statements run in func literals, where a plain defer
+// would run too early, and yaegi re-runs a defer left at top level
+// after every later cell.) The closure is built when pushed, so it
+// captures this iteration's copies.
+func (r *rewriter) cellDefer(d *ast.DeferStmt) {
+	r.cellDefers = true
+	copies, call := r.copyArgs(d.Call)
+	var ps []piece
+	if !r.top {
+		ps = append(ps, lit("{ "))
+	}
+	ps = append(ps, copies...)
+	ps = append(ps, lit(cellDefersVar+" = append("+cellDefersVar+", func() { "))
+	ps = append(ps, call...)
+	ps = append(ps, lit(" })"))
+	if !r.top {
+		ps = append(ps, lit(" }"))
+	}
+	r.replaceNode(d, ps...)
+}
+
 // goRecover makes a panic in a goroutine a message on stderr instead of
 // a crash of the whole process.
 func (r *rewriter) goRecover(g *ast.GoStmt) {
@@ -729,7 +813,7 @@ func (r *rewriter) typeSwitchWarning(ts *ast.TypeSwitchStmt) {
 			if st, ok := e.(*ast.StarExpr); ok {
 				e = st.X
 			}
-			if r.s.isCellType(e) {
+			if r.isCellType(e) {
 				r.warnf(ts.Pos(), "type switch on a value holding the cell type %s: yaegi takes default when the value is an error (or other non-empty interface); use if v, ok := x.(*%s); ok {…}", exprText(r.u, e), exprText(r.u, e))
 				return
 			}

@@ -148,6 +148,8 @@ const (
 	stdinPkg      = "gbio__"        // compiled helpers visible in cells
 	goRecoverFunc = "gbGoRecover__" // prelude: recover in goroutines
 	depthVar      = "gbDepth__"     // prelude: call depth counter
+	cellDefersVar = "gbDefers__"    // prelude: the top-level defers of the running cell
+	runDefersFunc = "gbRunDefers__" // prelude: runs them, last first
 	lastVar       = "gbLast__"      // the last expression's value
 	userExprVar   = "gbUserExpr__"  // a user expression's value
 	displayPath   = "github.com/gradbook/gradbook/kernel/display"
@@ -158,6 +160,16 @@ const (
 const prelude = `package main
 
 var gbDepth__ int
+
+var gbDefers__ []func()
+
+func gbRunDefers__() {
+	for len(gbDefers__) > 0 {
+		f := gbDefers__[len(gbDefers__)-1]
+		gbDefers__ = gbDefers__[:len(gbDefers__)-1]
+		f()
+	}
+}
 
 func gbGoRecover__(at string) {
 	if r := recover(); r != nil {

@@ -237,7 +237,10 @@ func (u *unit) parse() error {
 	if err != nil {
 		if el, ok := err.(scanner.ErrorList); ok && len(el) > 0 {
 			msg := el[0].Msg
-			if el[0].Pos.Filename != "cell" { // error in our wrapper: the unit ended early
+			// An error in our wrapper (before the //line directive, or the
+			// closing brace after the unit): the unit ended early.
+			if el[0].Pos.Filename != "cell" || el[0].Pos.Offset >= len(src)-len("\n}") && u.kind == unitStmt {
+				msg = strings.Replace(msg, "found '}'", "found end of statement", 1)
 				line, col := lineCol(u.text, len(u.text))
 				return &SyntaxError{Line: u.line + line - 1, Column: col, Msg: msg}
 			}
