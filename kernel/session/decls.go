@@ -290,3 +290,118 @@ func exportsOf(p string) map[string]reflect.Value {
 	}
 	return nil
 }
+
+// cellTypeOf returns the name of the cell type of the global variable
+// name, read from its declaration, or "": yaegi's reflect types of cell
+// types carry no methods, so completion and inspection find a
+// variable's methods through its type's name. Handled: T{…}, &T{…},
+// new(T), var x T (or *T), and a call of a cell func whose only result
+// is T or *T.
+func (s *Session) cellTypeOf(name string) string {
+	d := s.decls[name]
+	if d == nil || d.kind != "var" {
+		return ""
+	}
+	units, _, err := splitCell(d.text)
+	if err != nil || len(units) != 1 || units[0].stmt == nil {
+		return ""
+	}
+	switch st := units[0].stmt.(type) {
+	case *ast.AssignStmt:
+		for i, l := range st.Lhs {
+			if id, ok := l.(*ast.Ident); ok && id.Name == name && len(st.Lhs) == len(st.Rhs) {
+				return s.exprTypeName(st.Rhs[i])
+			}
+		}
+	case *ast.DeclStmt:
+		for _, sp := range st.Decl.(*ast.GenDecl).Specs {
+			vs, ok := sp.(*ast.ValueSpec)
+			if !ok {
+				continue
+			}
+			for i, n := range vs.Names {
+				switch {
+				case n.Name != name:
+				case vs.Type != nil:
+					return s.typeName(vs.Type)
+				case i < len(vs.Values):
+					return s.exprTypeName(vs.Values[i])
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// exprTypeName returns the cell type of e, for the forms cellTypeOf
+// handles.
+func (s *Session) exprTypeName(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.CompositeLit:
+		return s.typeName(e.Type)
+	case *ast.UnaryExpr:
+		if e.Op == token.AND {
+			return s.exprTypeName(e.X)
+		}
+	case *ast.CallExpr:
+		id, ok := e.Fun.(*ast.Ident)
+		if !ok {
+			return ""
+		}
+		if id.Name == "new" && len(e.Args) == 1 {
+			return s.typeName(e.Args[0])
+		}
+		if d := s.decls[id.Name]; d != nil && d.kind == "func" {
+			units, _, err := splitCell(d.text)
+			if err != nil || len(units) != 1 || units[0].file == nil {
+				return ""
+			}
+			for _, dd := range units[0].file.Decls {
+				if fd, ok := dd.(*ast.FuncDecl); ok && fd.Type.Results != nil && len(fd.Type.Results.List) == 1 {
+					return s.typeName(fd.Type.Results.List[0].Type)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// typeName returns the name of the cell type T or *T, or "".
+func (s *Session) typeName(e ast.Expr) string {
+	if st, ok := e.(*ast.StarExpr); ok {
+		e = st.X
+	}
+	if id, ok := e.(*ast.Ident); ok && s.decls[id.Name] != nil && s.decls[id.Name].kind == "type" {
+		return id.Name
+	}
+	return ""
+}
+
+// cellMethods returns the methods cells declared on the type named t.
+func (s *Session) cellMethods(t string) []string {
+	var names []string
+	for n, d := range s.decls {
+		if m, ok := strings.CutPrefix(n, t+"."); ok && d.kind == "method" {
+			names = append(names, m)
+		}
+	}
+	return names
+}
+
+// isGenericFunc reports whether a cell declared name as a generic func.
+func (s *Session) isGenericFunc(name string) bool {
+	d := s.decls[name]
+	if d == nil || d.kind != "func" {
+		return false
+	}
+	units, _, err := splitCell(d.text)
+	if err != nil || len(units) != 1 || units[0].file == nil {
+		return false
+	}
+	for _, dd := range units[0].file.Decls {
+		if fd, ok := dd.(*ast.FuncDecl); ok && fd.Type.TypeParams != nil {
+			return true
+		}
+	}
+	return false
+}

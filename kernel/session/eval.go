@@ -30,11 +30,13 @@ const (
 type step struct {
 	kind  stepKind
 	src   string
-	u     *unit    // first unit of the step, for error positions
-	plain string   // stepValue: the source to run if the expression has no single value
-	probe string   // stepValue of a call: compiles (never runs) the call as one value
-	decls []*unit  // stepDecl: units to register on success
-	imps  []string // stepDecl: import keys to record on success
+	u     *unit  // first unit of the step, for error positions
+	plain string // stepValue: the source to run if the expression has no single value
+	probe string // stepValue of a call: compiles (never runs) the call as one value
+	// anyWrap is the stepValue binding the value as an any.
+	anyWrap string
+	decls   []*unit  // stepDecl: units to register on success
+	imps    []string // stepDecl: import keys to record on success
 	// retried marks the steps of a unit rewritten again after yaegi
 	// failed on it (see execute).
 	retried bool
@@ -115,7 +117,14 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		steps = append(steps, step{kind: stepStmt, src: "{}\n" + mainName + "()", u: units[len(units)-1]})
 	}
 	var res Result
-	if _, err := s.in.EvalWithContext(ctx, "{}\n"+depthVar+" = 0; "+cellDefersVar+" = nil"); err != nil {
+	// Bookkeeping Evals cannot hang and run with no deadline: yaegi's
+	// EvalWithContext, given a cancelled context, may return while its
+	// goroutine still runs.
+	bg := context.Background()
+	if ctx.Err() != nil {
+		return Result{Err: s.interrupted(callerGID())}
+	}
+	if _, err := s.in.EvalWithContext(bg, "{}\n"+depthVar+" = 0; "+cellDefersVar+" = nil"); err != nil {
 		return Result{Err: &Error{Name: ErrCompile, Value: err.Error()}}
 	}
 	var last reflect.Value
@@ -134,9 +143,15 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			}
 		}
 		v, err := s.in.EvalWithContext(ctx, st.src)
-		if err != nil && st.kind == stepValue && (isCompileError(err) || compilePanic(err) != "") {
-			st.kind = stepStmt // no single value: run it as a statement
+		if err != nil && st.kind == stepValue && st.probe != "" && (isCompileError(err) || compilePanic(err) != "") {
+			st.kind = stepStmt // a call with no single value: run it as a statement
 			v, err = s.in.EvalWithContext(ctx, st.plain)
+		}
+		if err != nil && st.kind == stepValue && isNilType(err) {
+			// yaegi cannot type a := of some values (a generic call's
+			// result): bind it as an any instead (no String() probe then).
+			// Nothing ran: the error came from the compiler.
+			v, err = s.in.EvalWithContext(ctx, st.anyWrap)
 		}
 		if err != nil && !st.retried && st.kind == stepStmt && isNilType(err) && hasRange(st.u) {
 			// The statements run so far may have declared what the
@@ -181,7 +196,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	}
 	if res.Err == nil && haveValue {
 		res.Data = s.bundle(ctx, last, lastVar)
-		s.in.EvalWithContext(ctx, "{}\n"+lastVar+" = gbZero__("+lastVar+")")
+		s.in.EvalWithContext(bg, "{}\n"+lastVar+" = gbZero__("+lastVar+")")
 	}
 	return res
 }
@@ -231,10 +246,14 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 		}
 		switch st := u.stmt.(type) {
 		case *ast.ExprStmt:
+			if id, ok := st.X.(*ast.Ident); ok && id.Name == "nil" {
+				continue // the expression nil shows nothing
+			}
 			if i == len(units)-1 && !isVoidBuiltin(st.X) {
 				vs := step{kind: stepValue, u: u,
-					src:   "{}\n" + lastVar + " := \n" + pos + text,
-					plain: "{}\n" + pos + text}
+					src:     "{}\n" + lastVar + " := \n" + pos + text,
+					plain:   "{}\n" + pos + text,
+					anyWrap: "{}\n" + lastVar + " := func() any { return " + strings.Replace(pos, "//line", "/*line", 1)[:len(pos)-1] + "*/" + text + "\n}()"}
 				if _, isCall := st.X.(*ast.CallExpr); isCall {
 					vs.probe = "{}\n_ = func() { gbShow__(\n" + pos + text + ") }"
 				}
@@ -279,7 +298,7 @@ func (s *Session) stubFuncs(ctx context.Context, st step) {
 		}
 	}
 	if sb.Len() > 0 {
-		s.in.EvalWithContext(ctx, "package main\n"+sb.String()) // best effort
+		s.in.EvalWithContext(context.Background(), "package main\n"+sb.String()) // best effort
 	}
 }
 
@@ -450,7 +469,7 @@ func (s *Session) cellError(ctx context.Context, code string, st step, err error
 			goto compileErr
 		}
 		if len(frames) == 0 && (msg == "nil type" || msg == "nil reflect type" || strings.Contains(msg, "nil pointer dereference")) {
-			return unsupported(code, st.u, featureOf(st.u), "")
+			return unsupported(code, st.u, s.featureOf(st.u), "")
 		}
 		tb := []string{"panic: " + msg}
 		for _, f := range frames {
@@ -473,18 +492,21 @@ compileErr:
 		// yaegi's message for an undefined name in a top-level :=.
 		// Compiled inside a func literal (never run), the statement
 		// gets a better one.
-		body := st.src
-		if st.plain != "" {
-			body = st.plain
+		body := strings.TrimPrefix(st.src, "{}\n")
+		if st.kind == stepValue {
+			body = "_ = " + strings.TrimPrefix(st.plain, "{}\n")
 		}
-		_, perr := s.in.EvalWithContext(ctx, "{}\n_ = func() {\n"+strings.TrimPrefix(body, "{}\n")+"\n}")
+		_, perr := s.in.EvalWithContext(context.Background(), "{}\n_ = func() {\n"+body+"\n}")
 		if m := compilePanic(perr); m != "" {
 			msg = m
 		} else if perr != nil && isCompileError(perr) {
 			msg = perr.Error()
+		} else {
+			msg = fmt.Sprintf("%d:%d: %s (is a name undefined?)", st.u.line, st.u.col, msg)
 		}
-		msg = incompleteType.ReplaceAllString(msg, "undefined: $1")
 	}
+	// yaegi says "incomplete type x" for an undefined name x used as a value.
+	msg = incompleteType.ReplaceAllString(msg, "undefined: $1")
 	if m := missingPkg.FindStringSubmatch(msg); m != nil {
 		// yaegi suggests setting GOPATH, which cannot help in a kernel.
 		msg = m[1] + fmt.Sprintf("package %s is not available: the interpreter has the Go 1.22 standard library (no iter, unique or newer packages) and the preloaded packages only", m[2])
@@ -500,12 +522,19 @@ compileErr:
 
 // featureOf names the Go feature of a unit most likely to have made yaegi
 // panic with "nil type".
-func featureOf(u *unit) string {
+func (s *Session) featureOf(u *unit) string {
 	var root ast.Node = u.stmt
 	if u.file != nil {
 		root = u.file
 	}
 	feature := "a Go feature yaegi v0.16.1 does not support (its compiler failed with \"nil type\")"
+	if a, ok := u.stmt.(*ast.AssignStmt); ok && a.Tok == token.DEFINE && len(a.Rhs) == 1 {
+		if c, ok := a.Rhs[0].(*ast.CallExpr); ok {
+			if id, ok := c.Fun.(*ast.Ident); ok && s.isGenericFunc(id.Name) {
+				return "a := of a generic func's result at top level (yaegi cannot infer its type); declare the variable's type first: var v T; v = " + exprText(u, c)
+			}
+		}
+	}
 	ast.Inspect(root, func(n ast.Node) bool {
 		switch n.(type) {
 		case *ast.RangeStmt:

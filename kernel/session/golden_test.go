@@ -96,6 +96,13 @@ func TestGolden(t *testing.T) {
 
 func runGolden(t *testing.T, file string) {
 	cases := parseGolden(t, file)
+	for _, gc := range cases {
+		for _, c := range gc.comments {
+			if why, ok := strings.CutPrefix(c, "# norace:"); ok && raceDetector {
+				t.Skip("under the race detector:" + why)
+			}
+		}
+	}
 	isFail := strings.HasSuffix(file, "_fail.txt")
 	h := newHarness(t, Options{})
 	var rewritten []string

@@ -40,6 +40,7 @@ func (u *unit) off(pos token.Pos) int { return u.fset.PositionFor(pos, false).Of
 type SyntaxError struct {
 	Line, Column int
 	Msg          string
+	AtEnd        bool // the statement was cut off where it ended (more may follow)
 }
 
 func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg) }
@@ -242,7 +243,10 @@ func (u *unit) parse() error {
 			if el[0].Pos.Filename != "cell" || el[0].Pos.Offset >= len(src)-len("\n}") && u.kind == unitStmt {
 				msg = strings.Replace(msg, "found '}'", "found end of statement", 1)
 				line, col := lineCol(u.text, len(u.text))
-				return &SyntaxError{Line: u.line + line - 1, Column: col, Msg: msg}
+				if line == 1 {
+					col += u.col - 1
+				}
+				return &SyntaxError{Line: u.line + line - 1, Column: col, Msg: msg, AtEnd: true}
 			}
 			return &SyntaxError{Line: el[0].Pos.Line, Column: el[0].Pos.Column, Msg: msg}
 		}
