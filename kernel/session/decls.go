@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"fmt"
 	"go/ast"
 	"go/constant"
@@ -45,9 +46,9 @@ func (s *Session) checkRedefinitions(units []*unit) *Error {
 	return nil
 }
 
-// register records the declarations of a successful decl step and warns
-// when a redefined func still has callers bound to its old body.
-func (s *Session) register(st step) {
+// register records the declarations of a successful decl step and
+// returns the funcs it redefined with another body.
+func (s *Session) register(st step) (redefined []string) {
 	for _, k := range st.imps {
 		s.imports[k] = true
 		name, p, _ := strings.Cut(k, " ")
@@ -74,7 +75,7 @@ func (s *Session) register(st step) {
 					_, nd.retFn = r.List[0].Type.(*ast.FuncType)
 				}
 				if prev := s.decls[name]; prev != nil && kind == "func" && prev.text != text {
-					s.warnCallers(name)
+					redefined = append(redefined, name)
 				}
 				s.decls[name] = nd
 			case *ast.GenDecl:
@@ -88,6 +89,7 @@ func (s *Session) register(st step) {
 			}
 		}
 	}
+	return redefined
 }
 
 // registerStmt records the variables and constants a statement declared.
@@ -124,19 +126,68 @@ func (s *Session) registerStmt(u *unit) {
 	}
 }
 
-func (s *Session) warnCallers(name string) {
+// redeclareCallers declares again, from their source, the funcs and
+// methods of earlier cells that call a redefined func, directly or
+// through other callers: yaegi binds a call to the func that existed
+// when the caller was compiled, so without this they would keep calling
+// the old body. A caller that no longer compiles gets a warning.
+func (s *Session) redeclareCallers(ctx context.Context, redefined []string) {
+	seen := map[string]bool{}
+	for _, n := range redefined {
+		seen[n] = true
+	}
 	var callers []string
-	for n, d := range s.decls {
-		if d.calls[name] && n != name {
-			callers = append(callers, n)
+	for queue := redefined; len(queue) > 0; queue = queue[1:] {
+		for n, d := range s.decls {
+			if d.calls[queue[0]] && !seen[n] {
+				seen[n] = true
+				callers = append(callers, n)
+				queue = append(queue, n)
+			}
 		}
 	}
 	if len(callers) == 0 {
 		return
 	}
 	sort.Strings(callers)
-	fmt.Fprintf(s.errf.w, "warning: func %s was redefined, but %s (declared earlier) still call the old %s: re-run the cells that declare them\n",
-		name, strings.Join(callers, ", "), name)
+	saved := map[string]decl{}
+	var sb strings.Builder
+	for _, n := range callers {
+		saved[n] = *s.decls[n]
+		sb.WriteString(s.decls[n].text + "\n")
+	}
+	if err := s.evalDecls(ctx, sb.String()); err != nil {
+		fmt.Fprintf(s.errf.w, "warning: %s redefined, but %s (declared earlier) could not be compiled again with it (%v): fix and re-run the cells that declare them\n",
+			strings.Join(redefined, ", "), strings.Join(callers, ", "), errPos.ReplaceAllString(err.Error(), "$3"))
+		return
+	}
+	for n, d := range saved { // they still come from their own cells
+		s.decls[n].cell, s.decls[n].line = d.cell, d.line
+	}
+}
+
+// evalDecls rewrites and evaluates code made of declarations only, and
+// registers them.
+func (s *Session) evalDecls(ctx context.Context, code string) error {
+	units, _, err := splitCell(code)
+	if err != nil {
+		return err
+	}
+	facts := newCellFacts(units)
+	rws := make([]*rewriter, len(units))
+	for i, u := range units {
+		rws[i] = &rewriter{u: u, s: s, facts: facts, guard: true, maxDepth: s.opts.MaxCallDepth}
+		rws[i].rewrite()
+	}
+	steps, _ := s.plan(units, rws)
+	for _, st := range steps {
+		if _, err := s.in.EvalWithContext(ctx, st.src); err != nil {
+			s.stubFuncs(ctx, st)
+			return err
+		}
+		s.register(st)
+	}
+	return nil
 }
 
 func recvName(e ast.Expr) string {

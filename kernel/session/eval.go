@@ -81,6 +81,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	if e := s.checkRedefinitions(units); e != nil {
 		return Result{Err: e}
 	}
+	units = orderUnits(units)
 	mainName := ""
 	for _, u := range units {
 		if u.file != nil {
@@ -179,7 +180,9 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		}
 		switch st.kind {
 		case stepDecl:
-			s.register(st)
+			if redefined := s.register(st); len(redefined) > 0 {
+				s.redeclareCallers(ctx, redefined)
+			}
 		case stepValue:
 			last, haveValue = v, true
 			s.registerStmt(st.u)
@@ -516,6 +519,11 @@ compileErr:
 		col, _ := strconv.Atoi(m[2])
 		return &Error{Name: ErrCompile, Value: fmt.Sprintf("%d:%d: %s", line, col, m[3]),
 			Traceback: caret(code, line, col, ErrCompile+": "+fmt.Sprintf("%d:%d: %s", line, col, m[3]))}
+	}
+	if strings.HasPrefix(msg, "runtime error: ") && st.u != nil {
+		// yaegi's compiler itself failed, with no position.
+		msg = fmt.Sprintf("%d:%d: the Go interpreter failed to compile this (%s): is a name used before it is declared, or undefined?", st.u.line, st.u.col, msg)
+		return &Error{Name: ErrCompile, Value: msg, Traceback: caret(code, st.u.line, st.u.col, ErrCompile+": "+msg)}
 	}
 	return &Error{Name: ErrCompile, Value: msg, Traceback: []string{ErrCompile + ": " + msg}}
 }

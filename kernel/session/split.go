@@ -263,3 +263,99 @@ func (u *unit) parse() error {
 	}
 	return nil
 }
+
+// orderUnits returns the units in evaluation order. Go lets a package's
+// funcs and types come in any order, but yaegi compiles each chunk when
+// it is evaluated: a func must come after the statements declaring the
+// variables it uses, and before the statements calling it. So imports,
+// funcs and types go first, in source order, except that one using a
+// name a statement of the cell declares goes right after the last such
+// statement. Constant declarations, which run nothing, go first of all.
+// Other statements keep their order.
+func orderUnits(units []*unit) []*unit {
+	declares := make([]map[string]bool, len(units)) // names each statement declares
+	var consts, out []*unit
+	for i, u := range units {
+		if isConstDecl(u) {
+			consts = append(consts, u)
+		} else if u.kind == unitStmt {
+			declares[i] = stmtNames(u.stmt)
+		}
+	}
+	// Imports and types first, then constants (which may have those
+	// types), then funcs.
+	for _, u := range units {
+		if u.kind == unitImport || u.kind == unitDecl && isTypeDecl(u) {
+			out = append(out, u)
+		}
+	}
+	out = append(out, consts...)
+	after := map[int][]*unit{} // statement index → decls that follow it
+	for i, u := range units {
+		if u.kind == unitStmt || u.kind == unitImport || isTypeDecl(u) {
+			continue
+		}
+		anchor := -1
+		ast.Inspect(u.file, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				for j, names := range declares {
+					if names[id.Name] && j > anchor {
+						anchor = j
+					}
+				}
+			}
+			return true
+		})
+		if anchor < 0 {
+			out = append(out, units[i])
+		} else {
+			after[anchor] = append(after[anchor], u)
+		}
+	}
+	for i, u := range units {
+		if u.kind == unitStmt && !isConstDecl(u) {
+			out = append(out, u)
+			out = append(out, after[i]...)
+		}
+	}
+	return out
+}
+
+// isTypeDecl reports a type declaration unit.
+func isTypeDecl(u *unit) bool {
+	gd, ok := u.file.Decls[0].(*ast.GenDecl)
+	return ok && gd.Tok == token.TYPE
+}
+
+// isConstDecl reports a const declaration statement.
+func isConstDecl(u *unit) bool {
+	ds, ok := u.stmt.(*ast.DeclStmt)
+	return ok && ds.Decl.(*ast.GenDecl).Tok == token.CONST
+}
+
+// stmtNames returns the names a top-level statement declares.
+func stmtNames(st ast.Stmt) map[string]bool {
+	names := map[string]bool{}
+	switch st := st.(type) {
+	case *ast.AssignStmt:
+		if st.Tok == token.DEFINE {
+			for _, l := range st.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+					names[id.Name] = true
+				}
+			}
+		}
+	case *ast.DeclStmt:
+		for _, sp := range st.Decl.(*ast.GenDecl).Specs {
+			switch sp := sp.(type) {
+			case *ast.ValueSpec:
+				for _, n := range sp.Names {
+					names[n.Name] = true
+				}
+			case *ast.TypeSpec:
+				names[sp.Name.Name] = true
+			}
+		}
+	}
+	return names
+}
