@@ -302,6 +302,23 @@ func (s *Session) checkAlloc(code string, u *unit) *Error {
 	return e
 }
 
+// allocError is the panic of a make() larger than Options.MaxAlloc,
+// found when the cell runs.
+type allocError struct{ n, limit int64 }
+
+func (e allocError) Error() string {
+	return fmt.Sprintf("make of %d elements exceeds the kernel's limit of %d elements", e.n, e.limit)
+}
+
+// checkAllocSize is the compiled check of a make() size that is not a
+// constant (see rewriter.checkMake).
+func (s *Session) checkAllocSize(n int) int {
+	if int64(n) > s.opts.MaxAlloc {
+		panic(allocError{int64(n), s.opts.MaxAlloc})
+	}
+	return n
+}
+
 // packageNames returns the name under which ImportUsed makes each
 // preloaded package visible in cells ("math_rand" when two collide).
 func packageNames(_ *interp.Interpreter) map[string]string {

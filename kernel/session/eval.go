@@ -466,6 +466,10 @@ func (s *Session) cellError(ctx context.Context, code string, st step, err error
 			return &Error{Name: ErrExit, Value: ex.Error() + " called: the kernel is still running and earlier state is kept",
 				Traceback: []string{ErrExit + ": " + ex.Error()}}
 		}
+		if ae, ok := p.Value.(allocError); ok {
+			tb := caret(code, st.u.line, st.u.col, ErrMemory+": "+ae.Error())
+			return &Error{Name: ErrMemory, Value: ae.Error(), Traceback: tb}
+		}
 		msg := fmt.Sprint(p.Value)
 		if m := compilePanic(err); m != "" && len(frames) == 0 {
 			err = errors.New(m)

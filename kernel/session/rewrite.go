@@ -296,6 +296,7 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 			r.goRecover(n)
 		case *ast.CallExpr:
 			r.minMax(n, fn)
+			r.checkMake(n)
 		case *ast.SelectorExpr:
 			if x, ok := n.X.(*ast.Ident); ok && x.Name == "os" && n.Sel.Name == "Stdin" {
 				r.replaceNode(n, lit(stdinPkg+".Stdin"))
@@ -607,6 +608,22 @@ func (r *rewriter) cellDefer(d *ast.DeferStmt) {
 		ps = append(ps, lit(" }"))
 	}
 	r.replaceNode(d, ps...)
+}
+
+// checkMake bounds the sizes of a make() that are not constants (those
+// are checked before the cell runs): a huge make would kill the process
+// with "out of memory", so the size goes through a compiled check that
+// panics with an allocError past Options.MaxAlloc.
+func (r *rewriter) checkMake(c *ast.CallExpr) {
+	if id, ok := c.Fun.(*ast.Ident); !ok || id.Name != "make" {
+		return
+	}
+	for _, a := range c.Args[min(1, len(c.Args)):] {
+		if _, isConst := constValue(r.u, a); !isConst {
+			r.insert(r.u.off(a.Pos()), stdinPkg+".CheckAlloc(int(")
+			r.insert(r.u.off(a.End()), "))")
+		}
+	}
 }
 
 // goRecover makes a panic in a goroutine a message on stderr instead of

@@ -281,7 +281,8 @@ func (s *Session) overrides() interp.Exports {
 		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(ExitError{Code: code}) })},
 		"time/time": {"Sleep": reflect.ValueOf(sleep)},
 		"gradbook.kernel/" + stdinPkg + "/" + stdinPkg: {
-			"Stdin": reflect.ValueOf(&stdin).Elem(),
+			"Stdin":      reflect.ValueOf(&stdin).Elem(),
+			"CheckAlloc": reflect.ValueOf(s.checkAllocSize),
 		},
 	}
 }

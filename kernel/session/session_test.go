@@ -185,3 +185,49 @@ func TestSerialised(t *testing.T) {
 	}
 	h.value("total", "4000")
 }
+
+// TestStuckRecovers: once the compiled call that outlived an interrupt
+// returns, the Session works again.
+func TestStuckRecovers(t *testing.T) {
+	t.Parallel()
+	skipUnderRace(t)
+	h := newHarness(t, Options{StopTimeout: 100 * time.Millisecond})
+	h.ok("import \"sync\"\nkeep := 7\nvar wg sync.WaitGroup")
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	// wg.Wait is compiled: the interrupt cannot stop it; AfterFunc
+	// releases it a little later.
+	c := h.execCtx(ctx, "wg.Add(1)\ntime.AfterFunc(700*time.Millisecond, wg.Done)\nwg.Wait()\nkeep = 8")
+	if c.res.Err == nil || c.res.Err.Name != ErrInterrupted || !h.s.Stuck() {
+		t.Fatalf("got %v, Stuck %v; want Interrupted and Stuck", c.res.Err, h.s.Stuck())
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for h.s.Stuck() && time.Now().Before(deadline) {
+		h.exec("1") // refused while stuck; clears Stuck once the call returned
+		time.Sleep(50 * time.Millisecond)
+	}
+	if h.s.Stuck() {
+		t.Fatal("still Stuck after the compiled call returned")
+	}
+	// The statement after the interrupted call did not run.
+	h.value("keep", "7")
+}
+
+func TestSandbox(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	h := newHarness(t, Options{Sandbox: true, TempDir: dir})
+	h.value("1 + 1", "2")
+	for _, code := range []string{`import "net/http"`, `import "os/exec"`, `import "runtime/debug"`} {
+		h.fails(code, ErrCompile)
+	}
+	inside := dir + "/ok.txt"
+	h.value(`err := os.WriteFile("`+inside+`", []byte("hi"), 0o644)
+err == nil`, "true")
+	h.value(`b, _ := os.ReadFile("`+inside+`")
+string(b)`, "hi")
+	h.value(`err = os.WriteFile("/tmp/gradbook-sandbox-escape", []byte("x"), 0o644)
+err != nil`, "true")
+	h.value(`os.Remove("/etc/hostname") != nil`, "true")
+	h.value(`os.Getenv("HOME") == "`+dir+`"`, "true")
+}
