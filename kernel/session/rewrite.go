@@ -282,7 +282,7 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 						fmt.Fprintf(&sb, " %s := %s;", id.Name, id.Name)
 					}
 				}
-				r.insert(r.u.off(n.Body.Lbrace)+1, sb.String())
+				r.wrapBody(n.Body, sb.String(), "")
 			}
 		case *ast.ForStmt:
 			r.loopVars(n)
@@ -438,7 +438,7 @@ func (r *rewriter) rangeInt(rs *ast.RangeStmt, label *ast.LabeledStmt) {
 	if rs.Tok == token.ASSIGN {
 		op = "="
 	}
-	r.insert(r.u.off(rs.Body.Lbrace)+1, fmt.Sprintf(" %s %s %s;", key.Name, op, i))
+	r.wrapBody(rs.Body, fmt.Sprintf(" %s %s %s;", key.Name, op, i), "")
 	r.insert(r.u.off(rs.End()), " }")
 }
 
@@ -474,11 +474,10 @@ func (r *rewriter) loopVars(fs *ast.ForStmt) {
 			fmt.Fprintf(&back, " %s = %s;", nw, old)
 		}
 	}
-	r.insert(r.u.off(fs.Body.Lbrace)+1, in.String())
+	r.wrapBody(fs.Body, in.String(), back.String())
 	if back.Len() == 0 {
 		return
 	}
-	r.insert(r.u.off(fs.Body.Rbrace), ";"+back.String()+" ")
 	// continue statements of this loop copy back too.
 	var visit func(n ast.Node, depth int)
 	visit = func(n ast.Node, depth int) {
@@ -499,6 +498,14 @@ func (r *rewriter) loopVars(fs *ast.ForStmt) {
 		})
 	}
 	visit(fs.Body, 0)
+}
+
+// wrapBody puts a loop body in a block of its own, after the statements
+// pre (declaring the per-iteration variables) and before post: the
+// body may then declare the same names again (i := i).
+func (r *rewriter) wrapBody(body *ast.BlockStmt, pre, post string) {
+	r.insert(r.u.off(body.Lbrace)+1, pre+" {")
+	r.insert(r.u.off(body.Rbrace), "};"+post+" ")
 }
 
 // assigns reports whether body assigns name (or takes its address).
