@@ -550,7 +550,7 @@ func (s *Session) featureOf(u *unit) string {
 	ast.Inspect(root, func(n ast.Node) bool {
 		switch n.(type) {
 		case *ast.RangeStmt:
-			feature = "range over an int or a func (Go 1.22/1.23) whose type the kernel could not see; write a three-clause loop: for i := 0; i < n; i++"
+			feature = "range over an int or a func (Go 1.22/1.23) whose type the kernel could not find; for an int, write a three-clause loop (for i := 0; i < n; i++); for an iterator, range over a func declared in a cell, or call it with a yield func: seq(func(v T) bool { …; return true })"
 			return false
 		case *ast.TypeAssertExpr:
 			feature = "a type assertion to a type declared in a cell, here at top level; do it inside a func"

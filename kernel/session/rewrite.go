@@ -186,6 +186,7 @@ type funcCtx struct {
 	name    string
 	results *ast.FieldList
 	guard   bool
+	loop    *rangeLoop // the range-over-func loop whose body this is
 }
 
 // rewrite computes the edits of a whole unit.
@@ -219,7 +220,9 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 			r.walk(n.Body, &funcCtx{results: n.Type.Results})
 			return false
 		case *ast.ReturnStmt:
-			if fn != nil && fn.guard {
+			if fn != nil && fn.loop != nil {
+				r.loopReturn(n, fn.loop)
+			} else if fn != nil && fn.guard {
 				r.guardReturn(n, fn)
 			}
 		case *ast.AssignStmt:
@@ -258,6 +261,12 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 				}
 			}
 		case *ast.LabeledStmt:
+			if rs, ok := n.Stmt.(*ast.RangeStmt); ok && r.isFunc(rs.X) {
+				if !r.rangeFunc(rs, n, fn) {
+					r.rangeFuncUnknown(rs)
+				}
+				return false
+			}
 			if rs, ok := n.Stmt.(*ast.RangeStmt); ok && r.isInt(rs.X) {
 				r.rangeInt(rs, n)
 				r.walkExprs(rs.X)
@@ -272,8 +281,10 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 				return false
 			}
 			if r.isFunc(n.X) {
-				r.unsup = &unsupportedUse{pos: n.For, feature: "range over a func (Go 1.23 iterators)",
-					hint: "call the iterator with a yield func instead: seq(func(v T) bool { …; return true })"}
+				if !r.rangeFunc(n, nil, fn) {
+					r.rangeFuncUnknown(n)
+				}
+				return false
 			}
 			if n.Tok == token.DEFINE && captures(n.Body) {
 				var sb strings.Builder
@@ -306,6 +317,8 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 			}
 		case *ast.TypeSwitchStmt:
 			r.typeSwitchWarning(n)
+		case *ast.SelectStmt:
+			r.selectBreaks(n)
 		}
 		return true
 	})
@@ -403,6 +416,9 @@ func (r *rewriter) isInt(e ast.Expr) bool {
 // isFunc reports whether e is known to be a func value or a call of a
 // cell func that returns a func (a range-over-func iterator).
 func (r *rewriter) isFunc(e ast.Expr) bool {
+	if r.isIterator(e) {
+		return true
+	}
 	switch e := e.(type) {
 	case *ast.CallExpr:
 		if id, ok := e.Fun.(*ast.Ident); ok {
@@ -827,6 +843,40 @@ func resultType(fl *ast.FieldList, i int) ast.Expr {
 		i -= n
 	}
 	return nil
+}
+
+// selectBreaks labels a select whose cases use an unlabelled break:
+// yaegi breaks out of the enclosing loop instead of the select, but a
+// labelled break is right.
+func (r *rewriter) selectBreaks(sel *ast.SelectStmt) {
+	var breaks []*ast.BranchStmt
+	var visit func(n ast.Node)
+	visit = func(n ast.Node) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			switch m := m.(type) {
+			case *ast.FuncLit, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				return false
+			case *ast.BranchStmt:
+				if m.Tok == token.BREAK && m.Label == nil {
+					breaks = append(breaks, m)
+				}
+			}
+			return true
+		})
+	}
+	for _, c := range sel.Body.List {
+		for _, st := range c.(*ast.CommClause).Body {
+			visit(st)
+		}
+	}
+	if len(breaks) == 0 {
+		return
+	}
+	label := r.fresh("sel")
+	r.insert(r.u.off(sel.Pos()), label+": ")
+	for _, b := range breaks {
+		r.replaceNode(b, lit("break "+label))
+	}
 }
 
 // typeSwitchWarning names the yaegi limit: a type switch on an error
