@@ -224,16 +224,22 @@ func (r *rewriter) yieldParams(e ast.Expr) ([]string, bool) {
 	case *ast.FuncLit:
 		return seqParams(r.u, e.Type, r.s)
 	case *ast.CallExpr:
-		id, ok := e.Fun.(*ast.Ident)
-		if !ok {
-			return nil, false
+		var d *decl
+		switch f := e.Fun.(type) {
+		case *ast.Ident: // a cell func
+			d = r.s.decls[f.Name]
+		case *ast.SelectorExpr: // a method of a cell type, on a global
+			if x, ok := f.X.(*ast.Ident); ok {
+				if t := r.s.cellTypeOf(x.Name); t != "" {
+					d = r.s.decls[t+"."+f.Sel.Name]
+				}
+			}
 		}
-		d := r.s.decls[id.Name]
-		if d == nil || d.kind != "func" {
+		if d == nil || d.kind != "func" && d.kind != "method" {
 			return nil, false
 		}
 		u, fd := declUnit(d)
-		if fd == nil || fd.Type.Results == nil || len(fd.Type.Results.List) != 1 {
+		if fd == nil || fd.Type.TypeParams != nil || fd.Type.Results == nil || len(fd.Type.Results.List) != 1 {
 			return nil, false
 		}
 		return seqParams(u, fd.Type.Results.List[0].Type, r.s)

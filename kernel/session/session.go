@@ -13,15 +13,26 @@
 // errors and panics carry the cell's own line:column. Statements before
 // a failing one have run, as in a Python notebook.
 //
+// Funcs, types and constants may come in any order around the
+// statements that use them, as in a Go file (orderUnits). Redefining a
+// func compiles its callers from earlier cells again, so they call the
+// new body.
+//
 // # Limits
 //
 // Redeclaring a variable with := in a later cell keeps the old value
 // alive (a yaegi leak): long sessions grow, and assigning with = avoids
-// it. Types cannot be redefined (yaegi keeps the first definition), and
-// callers of a redefined func keep the old body until re-run. Goroutine
-// panics outside `go` statements of cells (callbacks run by compiled
-// code), stack overflows from non-func recursion and out-of-memory kill
+// it. Types cannot be redefined (yaegi keeps the first definition).
+// A := of a generic func's result at top level cannot be typed by yaegi
+// (declare the variable first). Goroutine panics outside `go`
+// statements of cells (callbacks run by compiled code), stack overflows
+// from non-func recursion and out-of-memory from growth (append) kill
 // the process: the worker that owns the Session must be supervised.
+//
+// # Testing
+//
+// testdata/README describes the golden files that pin the behaviour of
+// cells; go test -update rewrites them.
 package session
 
 import (
