@@ -231,3 +231,24 @@ err != nil`, "true")
 	h.value(`os.Remove("/etc/hostname") != nil`, "true")
 	h.value(`os.Getenv("HOME") == "`+dir+`"`, "true")
 }
+
+// TestCellText covers cell text the golden format cannot hold: CRLF
+// line ends, tab indentation and carets under non-ASCII lines.
+func TestCellText(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{})
+	h.value("x := 1\r\ny := 2\r\nx + y\r\n", "3")
+	h.value("func f(n int) int {\n\tif n > 0 {\n\t\treturn n\n\t}\n\treturn -n\n}\nf(-4)", "4")
+	c := h.fails("s := \"héllo→\"; z := undefinedQ", ErrCompile)
+	if c.res.Err.Value != "1:24: undefined: undefinedQ" { // Go columns count bytes
+		t.Errorf("value %q", c.res.Err.Value)
+	}
+	tb := c.res.Err.Traceback
+	if len(tb) != 3 || tb[1] != "   1 | s := \"héllo→\"; z := undefinedQ" || tb[2] != "     | "+strings.Repeat(" ", 20)+"^" {
+		t.Errorf("traceback %q", tb)
+	}
+	c = h.fails("func g() {\n\tx := undefinedR\n}", ErrCompile)
+	if tb := c.res.Err.Traceback; len(tb) != 3 || tb[2] != "     | \t     ^" {
+		t.Errorf("tab caret %q", tb)
+	}
+}
