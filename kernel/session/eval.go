@@ -35,8 +35,11 @@ type step struct {
 	probe string // stepValue of a call: compiles (never runs) the call as one value
 	// anyWrap is the stepValue binding the value as an any.
 	anyWrap string
-	decls   []*unit  // stepDecl: units to register on success
-	imps    []string // stepDecl: import keys to record on success
+	// multi is the stepValue binding the results of a call with several
+	// as the text Println would print; "" for writes, whose (n, err) is noise.
+	multi string
+	decls []*unit  // stepDecl: units to register on success
+	imps  []string // stepDecl: import keys to record on success
 	// retried marks the steps of a unit rewritten again after yaegi
 	// failed on it (see execute).
 	retried bool
@@ -141,6 +144,10 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			// argument of a func that is never called, so nothing runs.
 			if _, err := s.in.EvalWithContext(ctx, st.probe); err != nil && (isCompileError(err) || compilePanic(err) != "") {
 				st.kind, st.src = stepStmt, st.plain
+				if strings.Contains(err.Error(), "too many arguments") && st.multi != "" {
+					// Several results (strconv.Atoi): shown as Println would.
+					st.kind, st.src = stepValue, st.multi
+				}
 			}
 		}
 		v, err := s.in.EvalWithContext(ctx, st.src)
@@ -257,7 +264,10 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 					src:     "{}\n" + lastVar + " := \n" + pos + text,
 					plain:   "{}\n" + pos + text,
 					anyWrap: "{}\n" + lastVar + " := func() any { return " + strings.Replace(pos, "//line", "/*line", 1)[:len(pos)-1] + "*/" + text + "\n}()"}
-				if _, isCall := st.X.(*ast.CallExpr); isCall {
+				if c, isCall := st.X.(*ast.CallExpr); isCall {
+					if !isWriteCall(c) {
+						vs.multi = "{}\n" + lastVar + " := strings.TrimSuffix(fmt.Sprintln(\n" + pos + text + "), \"\\n\")"
+					}
 					vs.probe = "{}\n_ = func() { gbShow__(\n" + pos + text + ") }"
 				}
 				steps = append(steps, vs)
@@ -336,6 +346,13 @@ func isCompound(st ast.Stmt) bool {
 		return true
 	}
 	return false
+}
+
+// isWriteCall reports a call of a writer (fmt.Fprint*, Write*), whose
+// (n, err) results are not worth showing.
+func isWriteCall(c *ast.CallExpr) bool {
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	return ok && (strings.HasPrefix(sel.Sel.Name, "Write") || strings.HasPrefix(sel.Sel.Name, "Fprint") || strings.HasPrefix(sel.Sel.Name, "Print"))
 }
 
 // isVoidBuiltin reports calls known to have no value, which need no probe.
