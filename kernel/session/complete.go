@@ -112,7 +112,7 @@ func (s *Session) members(q string) []string {
 	if !ok {
 		return nil
 	}
-	return fieldsAndMethods(v.Type())
+	return append(fieldsAndMethods(v.Type()), s.cellMethods(s.cellTypeOf(q))...)
 }
 
 // fieldsAndMethods lists the exported fields and methods of t (and *t).
@@ -226,6 +226,10 @@ func (s *Session) describe(q, name string) (title string, e docEntry, ok bool) {
 		}
 		if m, ok := reflect.PointerTo(t).MethodByName(name); ok {
 			return q + "." + name, docEntry{sig: name + " " + m.Type.String()}, true
+		}
+		if ct := s.cellTypeOf(q); ct != "" && s.decls[ct+"."+name] != nil {
+			d := s.decls[ct+"."+name]
+			return ct + "." + name, docEntry{sig: declSignature(d), doc: fmt.Sprintf("Declared in cell %d, line %d.", d.cell, d.line)}, true
 		}
 		return "", docEntry{}, false
 	}

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"fmt"
 	"go/ast"
 	"go/constant"
@@ -45,9 +46,9 @@ func (s *Session) checkRedefinitions(units []*unit) *Error {
 	return nil
 }
 
-// register records the declarations of a successful decl step and warns
-// when a redefined func still has callers bound to its old body.
-func (s *Session) register(st step) {
+// register records the declarations of a successful decl step and
+// returns the funcs it redefined with another body.
+func (s *Session) register(st step) (redefined []string) {
 	for _, k := range st.imps {
 		s.imports[k] = true
 		name, p, _ := strings.Cut(k, " ")
@@ -74,7 +75,7 @@ func (s *Session) register(st step) {
 					_, nd.retFn = r.List[0].Type.(*ast.FuncType)
 				}
 				if prev := s.decls[name]; prev != nil && kind == "func" && prev.text != text {
-					s.warnCallers(name)
+					redefined = append(redefined, name)
 				}
 				s.decls[name] = nd
 			case *ast.GenDecl:
@@ -88,6 +89,7 @@ func (s *Session) register(st step) {
 			}
 		}
 	}
+	return redefined
 }
 
 // registerStmt records the variables and constants a statement declared.
@@ -124,19 +126,68 @@ func (s *Session) registerStmt(u *unit) {
 	}
 }
 
-func (s *Session) warnCallers(name string) {
+// redeclareCallers declares again, from their source, the funcs and
+// methods of earlier cells that call a redefined func, directly or
+// through other callers: yaegi binds a call to the func that existed
+// when the caller was compiled, so without this they would keep calling
+// the old body. A caller that no longer compiles gets a warning.
+func (s *Session) redeclareCallers(ctx context.Context, redefined []string) {
+	seen := map[string]bool{}
+	for _, n := range redefined {
+		seen[n] = true
+	}
 	var callers []string
-	for n, d := range s.decls {
-		if d.calls[name] && n != name {
-			callers = append(callers, n)
+	for queue := redefined; len(queue) > 0; queue = queue[1:] {
+		for n, d := range s.decls {
+			if d.calls[queue[0]] && !seen[n] {
+				seen[n] = true
+				callers = append(callers, n)
+				queue = append(queue, n)
+			}
 		}
 	}
 	if len(callers) == 0 {
 		return
 	}
 	sort.Strings(callers)
-	fmt.Fprintf(s.errf.w, "warning: func %s was redefined, but %s (declared earlier) still call the old %s: re-run the cells that declare them\n",
-		name, strings.Join(callers, ", "), name)
+	saved := map[string]decl{}
+	var sb strings.Builder
+	for _, n := range callers {
+		saved[n] = *s.decls[n]
+		sb.WriteString(s.decls[n].text + "\n")
+	}
+	if err := s.evalDecls(ctx, sb.String()); err != nil {
+		fmt.Fprintf(s.errf.w, "warning: %s redefined, but %s (declared earlier) could not be compiled again with it (%v): fix and re-run the cells that declare them\n",
+			strings.Join(redefined, ", "), strings.Join(callers, ", "), errPos.ReplaceAllString(err.Error(), "$3"))
+		return
+	}
+	for n, d := range saved { // they still come from their own cells
+		s.decls[n].cell, s.decls[n].line = d.cell, d.line
+	}
+}
+
+// evalDecls rewrites and evaluates code made of declarations only, and
+// registers them.
+func (s *Session) evalDecls(ctx context.Context, code string) error {
+	units, _, err := splitCell(code)
+	if err != nil {
+		return err
+	}
+	facts := newCellFacts(units)
+	rws := make([]*rewriter, len(units))
+	for i, u := range units {
+		rws[i] = &rewriter{u: u, s: s, facts: facts, guard: true, maxDepth: s.opts.MaxCallDepth}
+		rws[i].rewrite()
+	}
+	steps, _ := s.plan(units, rws)
+	for _, st := range steps {
+		if _, err := s.in.EvalWithContext(ctx, st.src); err != nil {
+			s.stubFuncs(ctx, st)
+			return err
+		}
+		s.register(st)
+	}
+	return nil
 }
 
 func recvName(e ast.Expr) string {
@@ -251,6 +302,23 @@ func (s *Session) checkAlloc(code string, u *unit) *Error {
 	return e
 }
 
+// allocError is the panic of a make() larger than Options.MaxAlloc,
+// found when the cell runs.
+type allocError struct{ n, limit int64 }
+
+func (e allocError) Error() string {
+	return fmt.Sprintf("make of %d elements exceeds the kernel's limit of %d elements", e.n, e.limit)
+}
+
+// checkAllocSize is the compiled check of a make() size that is not a
+// constant (see rewriter.checkMake).
+func (s *Session) checkAllocSize(n int) int {
+	if int64(n) > s.opts.MaxAlloc {
+		panic(allocError{int64(n), s.opts.MaxAlloc})
+	}
+	return n
+}
+
 // packageNames returns the name under which ImportUsed makes each
 // preloaded package visible in cells ("math_rand" when two collide).
 func packageNames(_ *interp.Interpreter) map[string]string {
@@ -289,4 +357,119 @@ func exportsOf(p string) map[string]reflect.Value {
 		}
 	}
 	return nil
+}
+
+// cellTypeOf returns the name of the cell type of the global variable
+// name, read from its declaration, or "": yaegi's reflect types of cell
+// types carry no methods, so completion and inspection find a
+// variable's methods through its type's name. Handled: T{…}, &T{…},
+// new(T), var x T (or *T), and a call of a cell func whose only result
+// is T or *T.
+func (s *Session) cellTypeOf(name string) string {
+	d := s.decls[name]
+	if d == nil || d.kind != "var" {
+		return ""
+	}
+	units, _, err := splitCell(d.text)
+	if err != nil || len(units) != 1 || units[0].stmt == nil {
+		return ""
+	}
+	switch st := units[0].stmt.(type) {
+	case *ast.AssignStmt:
+		for i, l := range st.Lhs {
+			if id, ok := l.(*ast.Ident); ok && id.Name == name && len(st.Lhs) == len(st.Rhs) {
+				return s.exprTypeName(st.Rhs[i])
+			}
+		}
+	case *ast.DeclStmt:
+		for _, sp := range st.Decl.(*ast.GenDecl).Specs {
+			vs, ok := sp.(*ast.ValueSpec)
+			if !ok {
+				continue
+			}
+			for i, n := range vs.Names {
+				switch {
+				case n.Name != name:
+				case vs.Type != nil:
+					return s.typeName(vs.Type)
+				case i < len(vs.Values):
+					return s.exprTypeName(vs.Values[i])
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// exprTypeName returns the cell type of e, for the forms cellTypeOf
+// handles.
+func (s *Session) exprTypeName(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.CompositeLit:
+		return s.typeName(e.Type)
+	case *ast.UnaryExpr:
+		if e.Op == token.AND {
+			return s.exprTypeName(e.X)
+		}
+	case *ast.CallExpr:
+		id, ok := e.Fun.(*ast.Ident)
+		if !ok {
+			return ""
+		}
+		if id.Name == "new" && len(e.Args) == 1 {
+			return s.typeName(e.Args[0])
+		}
+		if d := s.decls[id.Name]; d != nil && d.kind == "func" {
+			units, _, err := splitCell(d.text)
+			if err != nil || len(units) != 1 || units[0].file == nil {
+				return ""
+			}
+			for _, dd := range units[0].file.Decls {
+				if fd, ok := dd.(*ast.FuncDecl); ok && fd.Type.Results != nil && len(fd.Type.Results.List) == 1 {
+					return s.typeName(fd.Type.Results.List[0].Type)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// typeName returns the name of the cell type T or *T, or "".
+func (s *Session) typeName(e ast.Expr) string {
+	if st, ok := e.(*ast.StarExpr); ok {
+		e = st.X
+	}
+	if id, ok := e.(*ast.Ident); ok && s.decls[id.Name] != nil && s.decls[id.Name].kind == "type" {
+		return id.Name
+	}
+	return ""
+}
+
+// cellMethods returns the methods cells declared on the type named t.
+func (s *Session) cellMethods(t string) []string {
+	var names []string
+	for n, d := range s.decls {
+		if m, ok := strings.CutPrefix(n, t+"."); ok && d.kind == "method" {
+			names = append(names, m)
+		}
+	}
+	return names
+}
+
+// isGenericFunc reports whether a cell declared name as a generic func.
+func (s *Session) isGenericFunc(name string) bool {
+	d := s.decls[name]
+	if d == nil || d.kind != "func" {
+		return false
+	}
+	units, _, err := splitCell(d.text)
+	if err != nil || len(units) != 1 || units[0].file == nil {
+		return false
+	}
+	for _, dd := range units[0].file.Decls {
+		if fd, ok := dd.(*ast.FuncDecl); ok && fd.Type.TypeParams != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -82,7 +82,11 @@ func (d *docIndex) load(pkg string) map[string]docEntry {
 	if len(files) == 0 {
 		return nil
 	}
-	p, err := doc.NewFromFiles(fset, files, pkg)
+	var mode doc.Mode
+	if pkg == "builtin" { // its names are all unexported
+		mode = doc.AllDecls
+	}
+	p, err := doc.NewFromFiles(fset, files, pkg, mode)
 	if err != nil {
 		return nil
 	}

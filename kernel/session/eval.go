@@ -30,11 +30,19 @@ const (
 type step struct {
 	kind  stepKind
 	src   string
-	u     *unit    // first unit of the step, for error positions
-	plain string   // stepValue: the source to run if the expression has no single value
-	probe string   // stepValue of a call: compiles (never runs) the call as one value
+	u     *unit  // first unit of the step, for error positions
+	plain string // stepValue: the source to run if the expression has no single value
+	probe string // stepValue of a call: compiles (never runs) the call as one value
+	// anyWrap is the stepValue binding the value as an any.
+	anyWrap string
+	// multi is the stepValue binding the results of a call with several
+	// as the text Println would print; "" for writes, whose (n, err) is noise.
+	multi string
 	decls []*unit  // stepDecl: units to register on success
 	imps  []string // stepDecl: import keys to record on success
+	// retried marks the steps of a unit rewritten again after yaegi
+	// failed on it (see execute).
+	retried bool
 }
 
 // Execute runs one cell and returns its value and error. It returns when
@@ -76,6 +84,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	if e := s.checkRedefinitions(units); e != nil {
 		return Result{Err: e}
 	}
+	units = orderUnits(units)
 	mainName := ""
 	for _, u := range units {
 		if u.file != nil {
@@ -88,16 +97,16 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	}
 	_ = hasPkg
 	rws := make([]*rewriter, len(units))
-	ints := map[string]bool{}
+	facts := newCellFacts(units)
 	for i, u := range units {
-		r := &rewriter{u: u, s: s, intNames: ints, guard: true, maxDepth: s.opts.MaxCallDepth}
+		r := &rewriter{u: u, s: s, facts: facts, guard: true, maxDepth: s.opts.MaxCallDepth,
+			top: u.kind == unitStmt && !isCompound(u.stmt)}
 		if mainName != "" {
 			r.renameMain(mainName)
 		}
 		r.rewrite()
-		if r.rangeFn {
-			return Result{Err: unsupported(code, u, "range over a func (Go 1.23 iterators)",
-				"call the iterator with a yield func instead: seq(func(v T) bool { …; return true })")}
+		if r.unsup != nil {
+			return Result{Err: unsupportedAt(code, r)}
 		}
 		if e := s.checkAlloc(code, u); e != nil {
 			return Result{Err: e}
@@ -112,12 +121,20 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		steps = append(steps, step{kind: stepStmt, src: "{}\n" + mainName + "()", u: units[len(units)-1]})
 	}
 	var res Result
-	if _, err := s.in.EvalWithContext(ctx, "{}\n"+depthVar+" = 0"); err != nil {
+	// Bookkeeping Evals cannot hang and run with no deadline: yaegi's
+	// EvalWithContext, given a cancelled context, may return while its
+	// goroutine still runs.
+	bg := context.Background()
+	if ctx.Err() != nil {
+		return Result{Err: s.interrupted(callerGID())}
+	}
+	if _, err := s.in.EvalWithContext(bg, "{}\n"+depthVar+" = 0; "+cellDefersVar+" = nil"); err != nil {
 		return Result{Err: &Error{Name: ErrCompile, Value: err.Error()}}
 	}
 	var last reflect.Value
 	haveValue := false
-	for _, st := range steps {
+	for k := 0; k < len(steps); k++ {
+		st := steps[k]
 		if ctx.Err() != nil {
 			res.Err = s.interrupted(callerGID())
 			break
@@ -127,35 +144,53 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			// argument of a func that is never called, so nothing runs.
 			if _, err := s.in.EvalWithContext(ctx, st.probe); err != nil && (isCompileError(err) || compilePanic(err) != "") {
 				st.kind, st.src = stepStmt, st.plain
+				if strings.Contains(err.Error(), "too many arguments") && st.multi != "" {
+					// Several results (strconv.Atoi): shown as Println would.
+					st.kind, st.src = stepValue, st.multi
+				}
 			}
 		}
 		v, err := s.in.EvalWithContext(ctx, st.src)
-		if err != nil && st.kind == stepValue && (isCompileError(err) || compilePanic(err) != "") {
-			if e := s.undefinedError(code); e != nil {
-				// yaegi accepts a lone undeclared name as a statement.
-				res.Err = e
+		if err != nil && st.kind == stepValue && st.probe != "" && (isCompileError(err) || compilePanic(err) != "") {
+			st.kind = stepStmt // a call with no single value: run it as a statement
+			v, err = s.in.EvalWithContext(ctx, st.plain)
+		}
+		if err != nil && st.kind == stepValue && isNilType(err) {
+			// yaegi cannot type a := of some values (a generic call's
+			// result): bind it as an any instead (no String() probe then).
+			// Nothing ran: the error came from the compiler.
+			v, err = s.in.EvalWithContext(ctx, st.anyWrap)
+		}
+		if err != nil && !st.retried && st.kind == stepStmt && isNilType(err) && hasRange(st.u) {
+			// The statements run so far may have declared what the
+			// range is over: rewrite the unit again, seeing them.
+			r := &rewriter{u: st.u, s: s, facts: facts, guard: true, maxDepth: s.opts.MaxCallDepth}
+			r.rewrite()
+			if r.unsup != nil {
+				res.Err = unsupportedAt(code, r)
 				break
 			}
-			st.kind = stepStmt // no single value: run it as a statement
-			v, err = s.in.EvalWithContext(ctx, st.plain)
+			again, _ := s.plan([]*unit{st.u}, []*rewriter{r})
+			for i := range again {
+				again[i].retried = true
+			}
+			steps = append(steps[:k], append(again, steps[k+1:]...)...)
+			k--
+			continue
 		}
 		if err != nil {
 			res.Err = s.cellError(ctx, code, st, err)
+			if st.kind == stepDecl && res.Err.Name == ErrCompile {
+				s.stubFuncs(ctx, st)
+			}
 			break
 		}
 		switch st.kind {
 		case stepDecl:
-			s.register(st)
-		case stepValue:
-			if es, ok := st.u.stmt.(*ast.ExprStmt); ok {
-				if _, ok := es.X.(*ast.Ident); ok {
-					// yaegi accepts a lone undeclared name as a value.
-					if e := s.undefinedError(code); e != nil {
-						res.Err = e
-						break
-					}
-				}
+			if redefined := s.register(st); len(redefined) > 0 {
+				s.redeclareCallers(ctx, redefined)
 			}
+		case stepValue:
 			last, haveValue = v, true
 			s.registerStmt(st.u)
 		default:
@@ -171,13 +206,13 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	}
 	if res.Err == nil && haveValue {
 		res.Data = s.bundle(ctx, last, lastVar)
-		s.in.EvalWithContext(ctx, "{}\n"+lastVar+" = gbZero__("+lastVar+")")
+		s.in.EvalWithContext(bg, "{}\n"+lastVar+" = gbZero__("+lastVar+")")
 	}
 	return res
 }
 
-// plan turns the rewritten units into evaluation steps, and top-level
-// defer statements into calls run at the end of the cell.
+// plan turns the rewritten units into evaluation steps, and returns
+// the step that runs the top-level defers at the end of the cell.
 func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) {
 	var decl *step
 	var sb strings.Builder
@@ -210,26 +245,29 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 			continue
 		}
 		flush()
-		switch st := u.stmt.(type) {
-		case *ast.DeferStmt:
-			// A top-level defer runs once, at the end of the cell, with
-			// its arguments evaluated now.
-			copies, call := r.copyArgs(st.Call)
-			if len(copies) > 0 {
-				steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + r.renderPieces(copies)})
-			}
-			deferred = append(deferred, step{kind: stepStmt, u: u, src: "{}\n" + pos + r.renderPieces(call)})
-		case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
-			*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt, *ast.GoStmt:
+		if pre := r.hoisted(); pre != "" {
+			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + pre})
+		}
+		if isCompound(u.stmt) {
 			// Compound statements run in a func literal: a nested := cannot
 			// rebind a global, and a defer inside runs once.
 			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\nfunc() {\n" + pos + text + "\n}()"})
+			continue
+		}
+		switch st := u.stmt.(type) {
 		case *ast.ExprStmt:
+			if id, ok := st.X.(*ast.Ident); ok && id.Name == "nil" {
+				continue // the expression nil shows nothing
+			}
 			if i == len(units)-1 && !isVoidBuiltin(st.X) {
 				vs := step{kind: stepValue, u: u,
-					src:   "{}\n" + lastVar + " := \n" + pos + text,
-					plain: "{}\n" + pos + text}
-				if _, isCall := st.X.(*ast.CallExpr); isCall {
+					src:     "{}\n" + lastVar + " := \n" + pos + text,
+					plain:   "{}\n" + pos + text,
+					anyWrap: "{}\n" + lastVar + " := func() any { return " + strings.Replace(pos, "//line", "/*line", 1)[:len(pos)-1] + "*/" + text + "\n}()"}
+				if c, isCall := st.X.(*ast.CallExpr); isCall {
+					if !isWriteCall(c) {
+						vs.multi = "{}\n" + lastVar + " := strings.TrimSuffix(fmt.Sprintln(\n" + pos + text + "), \"\\n\")"
+					}
 					vs.probe = "{}\n_ = func() { gbShow__(\n" + pos + text + ") }"
 				}
 				steps = append(steps, vs)
@@ -246,7 +284,75 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 		}
 	}
 	flush()
+	for i, r := range rws {
+		if r.cellDefers {
+			// The defers the cell's top level reached run once, at its
+			// end, last first (see rewriter.cellDefer).
+			deferred = []step{{kind: stepStmt, u: units[i], src: "{}\n" + runDefersFunc + "()"}}
+		}
+	}
 	return steps, deferred
+}
+
+// stubFuncs replaces the funcs of a declaration step that failed to
+// compile, which yaegi leaves defined with empty bodies (a call returns
+// zero values), by funcs that panic saying so.
+func (s *Session) stubFuncs(ctx context.Context, st step) {
+	var sb strings.Builder
+	for _, u := range st.decls {
+		for _, d := range u.file.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil || fd.Type.TypeParams != nil {
+				continue
+			}
+			msg := fmt.Sprintf("%s is not defined: the cell declaring it failed to compile; fix it and run it again", fd.Name.Name)
+			p := u.fset.Position(fd.Pos())
+			fmt.Fprintf(&sb, "//line _.go:%d:%d\n%s { panic(%q) }\n", p.Line, p.Column, u.text[u.off(fd.Pos()):u.off(fd.Body.Lbrace)], msg)
+		}
+	}
+	if sb.Len() > 0 {
+		s.in.EvalWithContext(context.Background(), "package main\n"+sb.String()) // best effort
+	}
+}
+
+// isNilType reports yaegi's compiler failing on a type it could not
+// infer (a range over an int or func it cannot see, for one).
+func isNilType(err error) bool {
+	var p interp.Panic
+	if !errors.As(err, &p) {
+		return false
+	}
+	msg := fmt.Sprint(p.Value)
+	return msg == "nil type" || msg == "nil reflect type" || compilePanic(err) != ""
+}
+
+// hasRange reports whether a statement unit contains a range loop.
+func hasRange(u *unit) bool {
+	found := false
+	ast.Inspect(u.stmt, func(n ast.Node) bool {
+		_, ok := n.(*ast.RangeStmt)
+		found = found || ok
+		return !found
+	})
+	return found
+}
+
+// isCompound reports statements that run inside a func literal at top
+// level (see plan).
+func isCompound(st ast.Stmt) bool {
+	switch st.(type) {
+	case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
+		*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt, *ast.GoStmt:
+		return true
+	}
+	return false
+}
+
+// isWriteCall reports a call of a writer (fmt.Fprint*, Write*), whose
+// (n, err) results are not worth showing.
+func isWriteCall(c *ast.CallExpr) bool {
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	return ok && (strings.HasPrefix(sel.Sel.Name, "Write") || strings.HasPrefix(sel.Sel.Name, "Fprint") || strings.HasPrefix(sel.Sel.Name, "Print"))
 }
 
 // isVoidBuiltin reports calls known to have no value, which need no probe.
@@ -299,13 +405,7 @@ func commaOk(r *rewriter, a *ast.AssignStmt) string {
 func (r *rewriter) renderPieces(ps []piece) string {
 	r.render(0, 0) // sort edits
 	var sb strings.Builder
-	for _, p := range ps {
-		if p.isSpan {
-			sb.WriteString(r.renderRange(p.start, p.end))
-		} else {
-			sb.WriteString(p.lit)
-		}
-	}
+	r.writePieces(&sb, ps)
 	return sb.String()
 }
 
@@ -364,6 +464,10 @@ func compilePanic(err error) string {
 	return ""
 }
 
+var missingPkg = regexp.MustCompile(`^(\d+:\d+: )import "[^"]*" error: unable to find source related to: ("[^"]*")`)
+
+var incompleteType = regexp.MustCompile(`incomplete type ([\pL_][\pL\pN_]*)$`)
+
 var errPos = regexp.MustCompile(`^(?:_\.go:)?(\d+):(\d+): (.*)$`)
 
 // cellError turns an evaluation error into the cell's Error.
@@ -379,13 +483,17 @@ func (s *Session) cellError(ctx context.Context, code string, st step, err error
 			return &Error{Name: ErrExit, Value: ex.Error() + " called: the kernel is still running and earlier state is kept",
 				Traceback: []string{ErrExit + ": " + ex.Error()}}
 		}
+		if ae, ok := p.Value.(allocError); ok {
+			tb := caret(code, st.u.line, st.u.col, ErrMemory+": "+ae.Error())
+			return &Error{Name: ErrMemory, Value: ae.Error(), Traceback: tb}
+		}
 		msg := fmt.Sprint(p.Value)
 		if m := compilePanic(err); m != "" && len(frames) == 0 {
 			err = errors.New(m)
 			goto compileErr
 		}
 		if len(frames) == 0 && (msg == "nil type" || msg == "nil reflect type" || strings.Contains(msg, "nil pointer dereference")) {
-			return unsupported(code, st.u, featureOf(st.u), "")
+			return unsupported(code, st.u, s.featureOf(st.u), "")
 		}
 		tb := []string{"panic: " + msg}
 		for _, f := range frames {
@@ -404,10 +512,28 @@ func (s *Session) cellError(ctx context.Context, code string, st step, err error
 	}
 compileErr:
 	msg := err.Error()
-	if oddUndefined.MatchString(msg) {
-		if e := s.undefinedError(code); e != nil {
-			return e
+	if strings.HasSuffix(msg, "constant definition loop") && st.kind != stepDecl {
+		// yaegi's message for an undefined name in a top-level :=.
+		// Compiled inside a func literal (never run), the statement
+		// gets a better one.
+		body := strings.TrimPrefix(st.src, "{}\n")
+		if st.kind == stepValue {
+			body = "_ = " + strings.TrimPrefix(st.plain, "{}\n")
 		}
+		_, perr := s.in.EvalWithContext(context.Background(), "{}\n_ = func() {\n"+body+"\n}")
+		if m := compilePanic(perr); m != "" {
+			msg = m
+		} else if perr != nil && isCompileError(perr) {
+			msg = perr.Error()
+		} else {
+			msg = fmt.Sprintf("%d:%d: %s (is a name undefined?)", st.u.line, st.u.col, msg)
+		}
+	}
+	// yaegi says "incomplete type x" for an undefined name x used as a value.
+	msg = incompleteType.ReplaceAllString(msg, "undefined: $1")
+	if m := missingPkg.FindStringSubmatch(msg); m != nil {
+		// yaegi suggests setting GOPATH, which cannot help in a kernel.
+		msg = m[1] + fmt.Sprintf("package %s is not available: the interpreter has the Go 1.22 standard library (no iter, unique or newer packages) and the preloaded packages only", m[2])
 	}
 	if m := errPos.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
@@ -415,21 +541,33 @@ compileErr:
 		return &Error{Name: ErrCompile, Value: fmt.Sprintf("%d:%d: %s", line, col, m[3]),
 			Traceback: caret(code, line, col, ErrCompile+": "+fmt.Sprintf("%d:%d: %s", line, col, m[3]))}
 	}
+	if strings.HasPrefix(msg, "runtime error: ") && st.u != nil {
+		// yaegi's compiler itself failed, with no position.
+		msg = fmt.Sprintf("%d:%d: the Go interpreter failed to compile this (%s): is a name used before it is declared, or undefined?", st.u.line, st.u.col, msg)
+		return &Error{Name: ErrCompile, Value: msg, Traceback: caret(code, st.u.line, st.u.col, ErrCompile+": "+msg)}
+	}
 	return &Error{Name: ErrCompile, Value: msg, Traceback: []string{ErrCompile + ": " + msg}}
 }
 
 // featureOf names the Go feature of a unit most likely to have made yaegi
 // panic with "nil type".
-func featureOf(u *unit) string {
+func (s *Session) featureOf(u *unit) string {
 	var root ast.Node = u.stmt
 	if u.file != nil {
 		root = u.file
 	}
 	feature := "a Go feature yaegi v0.16.1 does not support (its compiler failed with \"nil type\")"
+	if a, ok := u.stmt.(*ast.AssignStmt); ok && a.Tok == token.DEFINE && len(a.Rhs) == 1 {
+		if c, ok := a.Rhs[0].(*ast.CallExpr); ok {
+			if id, ok := c.Fun.(*ast.Ident); ok && s.isGenericFunc(id.Name) {
+				return "a := of a generic func's result at top level (yaegi cannot infer its type); declare the variable's type first: var v T; v = " + exprText(u, c)
+			}
+		}
+	}
 	ast.Inspect(root, func(n ast.Node) bool {
 		switch n.(type) {
 		case *ast.RangeStmt:
-			feature = "range over an int or a func (Go 1.22/1.23) whose type the kernel could not see; write a three-clause loop: for i := 0; i < n; i++"
+			feature = "range over an int or a func (Go 1.22/1.23) whose type the kernel could not find; for an int, write a three-clause loop (for i := 0; i < n; i++); for an iterator, range over a func declared in a cell, or call it with a yield func: seq(func(v T) bool { …; return true })"
 			return false
 		case *ast.TypeAssertExpr:
 			feature = "a type assertion to a type declared in a cell, here at top level; do it inside a func"
@@ -437,6 +575,15 @@ func featureOf(u *unit) string {
 		return true
 	})
 	return feature
+}
+
+// unsupportedAt is the error of the unsupported feature r saw; the
+// caret points at it.
+func unsupportedAt(code string, r *rewriter) *Error {
+	p := r.u.fset.Position(r.unsup.pos)
+	e := unsupported(code, r.u, r.unsup.feature, r.unsup.hint)
+	e.Traceback = caret(code, p.Line, p.Column, e.Traceback[0])
+	return e
 }
 
 // unsupported is the error of a cell using a feature yaegi lacks.
@@ -487,7 +634,7 @@ func caret(code string, line, col int, msg string) []string {
 func (s *Session) interrupted(gid string) *Error {
 	if !s.waitStopped(gid, s.opts.StopTimeout) {
 		s.stuck.Store(true)
-		return &Error{Name: ErrInterrupted, Value: "interrupted, but compiled code called by the cell is still running",
+		return &Error{Name: ErrInterrupted, Value: "interrupted, but compiled code called by the cell is still running; restart the kernel",
 			Traceback: []string{"Interrupted: the cell did not stop within " + s.opts.StopTimeout.String()}}
 	}
 	s.errf.takeFrames()

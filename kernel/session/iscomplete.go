@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"go/ast"
 	"go/token"
 	"strings"
 )
@@ -42,12 +43,21 @@ func IsComplete(code string) (status, indent string) {
 		return "incomplete", strings.Repeat("    ", depth) // spaces: consoles show a tab as ^I
 	}
 	if _, _, err := splitCell(code); err != nil {
-		if errors.As(err, &se) && strings.Contains(se.Msg, "EOF") {
+		// A statement cut off at the very end of the code ("x := 1 +")
+		// is incomplete; cut off before other code, it is invalid.
+		if errors.As(err, &se) && (strings.Contains(se.Msg, "EOF") || se.AtEnd && atEndOf(code, se.Line, se.Column)) {
 			return "incomplete", ""
 		}
 		return "invalid", ""
 	}
 	return "complete", ""
+}
+
+// atEndOf reports whether line:col is at the end of code, trailing
+// space aside.
+func atEndOf(code string, line, col int) bool {
+	l, c := lineCol(code, len(strings.TrimRight(code, " \t\r\n")))
+	return l == line && c == col
 }
 
 // Evaluate returns the value of one expression in the session's state
@@ -63,7 +73,7 @@ func (s *Session) Evaluate(ctx context.Context, expr string) Result {
 	if err != nil {
 		return Result{Err: syntaxError(expr, err)}
 	}
-	if len(units) != 1 || units[0].kind != unitStmt {
+	if _, ok := units[0].stmt.(*ast.ExprStmt); len(units) != 1 || !ok {
 		return Result{Err: &Error{Name: ErrSyntax, Value: "not a single expression: " + expr}}
 	}
 	st := step{kind: stepValue, u: units[0], src: "{}\n" + userExprVar + " := \n//line _.go:1:1\n" + expr}
@@ -72,7 +82,7 @@ func (s *Session) Evaluate(ctx context.Context, expr string) Result {
 		return Result{Err: s.cellError(ctx, expr, st, err)}
 	}
 	data := s.bundle(ctx, v, userExprVar)
-	s.in.EvalWithContext(ctx, "{}\n"+userExprVar+" = gbZero__("+userExprVar+")")
+	s.in.EvalWithContext(context.Background(), "{}\n"+userExprVar+" = gbZero__("+userExprVar+")")
 	if data == nil {
 		data = map[string]any{"text/plain": "nil"}
 	}

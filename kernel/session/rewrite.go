@@ -39,10 +39,14 @@ type rewriter struct {
 	s        *Session
 	edits    []edit
 	warnings []string
-	intNames map[string]bool // identifiers known to hold integers
-	rangeFn  bool            // a range over a func was seen
-	guard    bool            // add the recursion depth guard to funcs
-	maxDepth int
+	facts    *cellFacts      // shared by the units of a cell
+	unsup    *unsupportedUse // a feature no rewrite covers, if seen
+	top      bool            // the unit is a simple statement run at top level
+	// cellDefers is set when the unit has a defer outside any func.
+	cellDefers bool
+	pre        []hoist // statements to run before the unit (top only)
+	guard      bool    // add the recursion depth guard to funcs
+	maxDepth   int
 }
 
 func (r *rewriter) insert(off int, text string) {
@@ -87,17 +91,94 @@ func (r *rewriter) renderRange(a, b int) string {
 			continue
 		}
 		sb.WriteString(r.u.text[pos:e.start])
-		for _, p := range e.pieces {
-			if p.isSpan {
-				sb.WriteString(r.renderRange(p.start, p.end))
-			} else {
-				sb.WriteString(p.lit)
-			}
-		}
+		r.writePieces(&sb, e.pieces)
 		pos = e.end
+		// The edit changed the length of the line: restore the cell's
+		// position for what follows, so errors keep the cell's columns.
+		if pos < len(r.u.text) && r.u.text[pos] != '\n' {
+			sb.WriteString(r.posDirective(pos))
+		}
 	}
 	sb.WriteString(r.u.text[pos:b])
 	return sb.String()
+}
+
+// unsupportedUse is a use of a Go feature yaegi lacks.
+type unsupportedUse struct {
+	pos           token.Pos
+	feature, hint string
+}
+
+// cellFacts are what the rewriter learnt from the units of a cell so far.
+type cellFacts struct {
+	ints   map[string]bool // identifiers known to hold integers
+	types  map[string]bool // types whose underlying type is an integer
+	consts map[string]bool // named constants
+	decl   map[string]bool // types the cell declares, wherever they are in it
+}
+
+// newCellFacts returns the facts known before rewriting the units: the
+// names of the types they declare.
+func newCellFacts(units []*unit) *cellFacts {
+	f := &cellFacts{ints: map[string]bool{}, types: map[string]bool{}, consts: map[string]bool{}, decl: map[string]bool{}}
+	for _, u := range units {
+		var root ast.Node = u.stmt
+		if u.file != nil {
+			root = u.file
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncDecl, *ast.FuncLit:
+				return false // local types are not cell types
+			case *ast.TypeSpec:
+				f.decl[n.Name.Name] = true
+			}
+			return true
+		})
+	}
+	return f
+}
+
+// isCellType reports whether e names a type declared in this cell or
+// an earlier one.
+func (r *rewriter) isCellType(e ast.Expr) bool {
+	if r.s.isCellType(e) {
+		return true
+	}
+	if st, ok := e.(*ast.StarExpr); ok {
+		e = st.X
+	}
+	id, ok := e.(*ast.Ident)
+	return ok && r.facts.decl[id.Name]
+}
+
+// hoist is a statement the unit needs run before it; end orders them
+// (inner calls end first).
+type hoist struct {
+	end    int
+	pieces []piece
+}
+
+// writePieces renders pieces; each span starts with its cell position.
+func (r *rewriter) writePieces(sb *strings.Builder, ps []piece) {
+	for _, p := range ps {
+		if p.isSpan {
+			sb.WriteString(r.posDirective(p.start))
+			sb.WriteString(r.renderRange(p.start, p.end))
+		} else {
+			sb.WriteString(p.lit)
+		}
+	}
+}
+
+// posDirective returns a /*line*/ directive giving the next token the
+// cell position of offset off of the unit text.
+func (r *rewriter) posDirective(off int) string {
+	line, col := lineCol(r.u.text, off)
+	if line == 1 {
+		col += r.u.col - 1
+	}
+	return fmt.Sprintf("/*line _.go:%d:%d*/", r.u.line+line-1, col)
 }
 
 // funcCtx is the function whose body the walker is in.
@@ -105,6 +186,7 @@ type funcCtx struct {
 	name    string
 	results *ast.FieldList
 	guard   bool
+	loop    *rangeLoop // the range-over-func loop whose body this is
 }
 
 // rewrite computes the edits of a whole unit.
@@ -138,29 +220,53 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 			r.walk(n.Body, &funcCtx{results: n.Type.Results})
 			return false
 		case *ast.ReturnStmt:
-			if fn != nil && fn.guard {
+			if fn != nil && fn.loop != nil {
+				r.loopReturn(n, fn.loop)
+			} else if fn != nil && fn.guard {
 				r.guardReturn(n, fn)
 			}
 		case *ast.AssignStmt:
 			if n.Tok == token.DEFINE && len(n.Lhs) == len(n.Rhs) {
 				for i, l := range n.Lhs {
 					if id, ok := l.(*ast.Ident); ok && r.isInt(n.Rhs[i]) {
-						r.intNames[id.Name] = true
+						r.facts.ints[id.Name] = true
 					}
 				}
 			}
+		case *ast.GenDecl:
+			if n.Tok == token.CONST {
+				for _, sp := range n.Specs {
+					for _, nm := range sp.(*ast.ValueSpec).Names {
+						r.facts.consts[nm.Name] = true
+					}
+				}
+			}
+		case *ast.TypeSpec:
+			if n.TypeParams != nil && n.Assign.IsValid() {
+				r.unsup = &unsupportedUse{pos: n.Pos(), feature: "generic type alias (Go 1.24)",
+					hint: "declare a defined type instead: type " + n.Name.Name + "[T any] " + exprText(r.u, n.Type)}
+			}
+			if id, ok := n.Type.(*ast.Ident); ok && r.isIntTypeName(id.Name) {
+				r.facts.types[n.Name.Name] = true
+			}
 		case *ast.ValueSpec:
-			if id, ok := n.Type.(*ast.Ident); ok && isIntType(id.Name) {
+			if id, ok := n.Type.(*ast.Ident); ok && r.isIntTypeName(id.Name) {
 				for _, nm := range n.Names {
-					r.intNames[nm.Name] = true
+					r.facts.ints[nm.Name] = true
 				}
 			}
 			for i, nm := range n.Names {
 				if n.Type == nil && i < len(n.Values) && r.isInt(n.Values[i]) {
-					r.intNames[nm.Name] = true
+					r.facts.ints[nm.Name] = true
 				}
 			}
 		case *ast.LabeledStmt:
+			if rs, ok := n.Stmt.(*ast.RangeStmt); ok && r.isFunc(rs.X) {
+				if !r.rangeFunc(rs, n, fn) {
+					r.rangeFuncUnknown(rs)
+				}
+				return false
+			}
 			if rs, ok := n.Stmt.(*ast.RangeStmt); ok && r.isInt(rs.X) {
 				r.rangeInt(rs, n)
 				r.walkExprs(rs.X)
@@ -175,7 +281,10 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 				return false
 			}
 			if r.isFunc(n.X) {
-				r.rangeFn = true
+				if !r.rangeFunc(n, nil, fn) {
+					r.rangeFuncUnknown(n)
+				}
+				return false
 			}
 			if n.Tok == token.DEFINE && captures(n.Body) {
 				var sb strings.Builder
@@ -184,25 +293,32 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 						fmt.Fprintf(&sb, " %s := %s;", id.Name, id.Name)
 					}
 				}
-				r.insert(r.u.off(n.Body.Lbrace)+1, sb.String())
+				r.wrapBody(n.Body, sb.String(), "")
 			}
 		case *ast.ForStmt:
 			r.loopVars(n)
 		case *ast.DeferStmt:
-			r.deferArgs(n)
+			if fn == nil {
+				r.cellDefer(n)
+			} else {
+				r.deferArgs(n)
+			}
 		case *ast.GoStmt:
 			r.goRecover(n)
 		case *ast.CallExpr:
-			r.minMax(n)
+			r.minMax(n, fn)
+			r.checkMake(n)
 		case *ast.SelectorExpr:
 			if x, ok := n.X.(*ast.Ident); ok && x.Name == "os" && n.Sel.Name == "Stdin" {
 				r.replaceNode(n, lit(stdinPkg+".Stdin"))
 			}
-			if r.s.isCellType(n.X) {
+			if r.isCellType(n.X) {
 				r.warnf(n.Pos(), "method expression %s.%s: yaegi cannot call method expressions on types declared in cells; use a method value (v.%s) or a func literal", exprText(r.u, n.X), n.Sel.Name, n.Sel.Name)
 			}
 		case *ast.TypeSwitchStmt:
 			r.typeSwitchWarning(n)
+		case *ast.SelectStmt:
+			r.selectBreaks(n)
 		}
 		return true
 	})
@@ -239,14 +355,28 @@ func isIntType(name string) bool {
 	return false
 }
 
+// isIntTypeName reports an integer type: predeclared, or declared in
+// this cell or an earlier one with an integer underlying type.
+func (r *rewriter) isIntTypeName(name string) bool {
+	if isIntType(name) || r.facts.types[name] {
+		return true
+	}
+	d := r.s.decls[name]
+	if d == nil || d.kind != "type" {
+		return false
+	}
+	f := strings.Fields(d.text) // "small int8" or "small = int8"
+	return len(f) >= 2 && isIntType(f[len(f)-1])
+}
+
 func (r *rewriter) collectInts(fl *ast.FieldList) {
 	if fl == nil {
 		return
 	}
 	for _, f := range fl.List {
-		if id, ok := f.Type.(*ast.Ident); ok && isIntType(id.Name) {
+		if id, ok := f.Type.(*ast.Ident); ok && r.isIntTypeName(id.Name) {
 			for _, n := range f.Names {
-				r.intNames[n.Name] = true
+				r.facts.ints[n.Name] = true
 			}
 		}
 	}
@@ -272,10 +402,10 @@ func (r *rewriter) isInt(e ast.Expr) bool {
 		}
 	case *ast.CallExpr:
 		if id, ok := e.Fun.(*ast.Ident); ok {
-			return id.Name == "len" || id.Name == "cap" || isIntType(id.Name)
+			return id.Name == "len" || id.Name == "cap" || r.isIntTypeName(id.Name)
 		}
 	case *ast.Ident:
-		if r.intNames[e.Name] {
+		if r.facts.ints[e.Name] {
 			return true
 		}
 		return r.s.globalIsInt(e.Name)
@@ -286,6 +416,9 @@ func (r *rewriter) isInt(e ast.Expr) bool {
 // isFunc reports whether e is known to be a func value or a call of a
 // cell func that returns a func (a range-over-func iterator).
 func (r *rewriter) isFunc(e ast.Expr) bool {
+	if r.isIterator(e) {
+		return true
+	}
 	switch e := e.(type) {
 	case *ast.CallExpr:
 		if id, ok := e.Fun.(*ast.Ident); ok {
@@ -321,7 +454,7 @@ func (r *rewriter) rangeInt(rs *ast.RangeStmt, label *ast.LabeledStmt) {
 	if rs.Tok == token.ASSIGN {
 		op = "="
 	}
-	r.insert(r.u.off(rs.Body.Lbrace)+1, fmt.Sprintf(" %s %s %s;", key.Name, op, i))
+	r.wrapBody(rs.Body, fmt.Sprintf(" %s %s %s;", key.Name, op, i), "")
 	r.insert(r.u.off(rs.End()), " }")
 }
 
@@ -357,11 +490,10 @@ func (r *rewriter) loopVars(fs *ast.ForStmt) {
 			fmt.Fprintf(&back, " %s = %s;", nw, old)
 		}
 	}
-	r.insert(r.u.off(fs.Body.Lbrace)+1, in.String())
+	r.wrapBody(fs.Body, in.String(), back.String())
 	if back.Len() == 0 {
 		return
 	}
-	r.insert(r.u.off(fs.Body.Rbrace), ";"+back.String()+" ")
 	// continue statements of this loop copy back too.
 	var visit func(n ast.Node, depth int)
 	visit = func(n ast.Node, depth int) {
@@ -382,6 +514,14 @@ func (r *rewriter) loopVars(fs *ast.ForStmt) {
 		})
 	}
 	visit(fs.Body, 0)
+}
+
+// wrapBody puts a loop body in a block of its own, after the statements
+// pre (declaring the per-iteration variables) and before post: the
+// body may then declare the same names again (i := i).
+func (r *rewriter) wrapBody(body *ast.BlockStmt, pre, post string) {
+	r.insert(r.u.off(body.Lbrace)+1, pre+" {")
+	r.insert(r.u.off(body.Rbrace), "};"+post+" ")
 }
 
 // assigns reports whether body assigns name (or takes its address).
@@ -468,6 +608,47 @@ func (r *rewriter) deferArgs(d *ast.DeferStmt) {
 	r.replaceNode(d, ps...)
 }
 
+// cellDefer rewrites a defer outside any func (at top level, maybe in a
+// loop or if) so that it runs once, at the end of the cell, as if the
+// cell were the body of main: the arguments are copied now and the call
+// is pushed on a list that Execute runs, last first, when the cell is
+// done. (Compound statements run in func literals, where a plain defer
+// would run too early, and yaegi re-runs a defer left at top level
+// after every later cell.) The closure is built when pushed, so it
+// captures this iteration's copies.
+func (r *rewriter) cellDefer(d *ast.DeferStmt) {
+	r.cellDefers = true
+	copies, call := r.copyArgs(d.Call)
+	var ps []piece
+	if !r.top {
+		ps = append(ps, lit("{ "))
+	}
+	ps = append(ps, copies...)
+	ps = append(ps, lit(cellDefersVar+" = append("+cellDefersVar+", func() { "))
+	ps = append(ps, call...)
+	ps = append(ps, lit(" })"))
+	if !r.top {
+		ps = append(ps, lit(" }"))
+	}
+	r.replaceNode(d, ps...)
+}
+
+// checkMake bounds the sizes of a make() that are not constants (those
+// are checked before the cell runs): a huge make would kill the process
+// with "out of memory", so the size goes through a compiled check that
+// panics with an allocError past Options.MaxAlloc.
+func (r *rewriter) checkMake(c *ast.CallExpr) {
+	if id, ok := c.Fun.(*ast.Ident); !ok || id.Name != "make" {
+		return
+	}
+	for _, a := range c.Args[min(1, len(c.Args)):] {
+		if _, isConst := constValue(r.u, a); !isConst {
+			r.insert(r.u.off(a.Pos()), stdinPkg+".CheckAlloc(int(")
+			r.insert(r.u.off(a.End()), "))")
+		}
+	}
+}
+
 // goRecover makes a panic in a goroutine a message on stderr instead of
 // a crash of the whole process.
 func (r *rewriter) goRecover(g *ast.GoStmt) {
@@ -502,8 +683,11 @@ func constValue(u *unit, e ast.Expr) (constant.Value, bool) {
 
 // minMax adapts calls of the min and max builtins (Go 1.21) to the
 // two-argument generic prelude: constant calls are folded, variables
-// go first, and more than two arguments nest.
-func (r *rewriter) minMax(c *ast.CallExpr) {
+// go first, and more than two arguments nest. At top level (fn nil in a
+// simple statement), yaegi cannot infer the type of a := whose value is
+// a generic call ("nil reflect type"), so the call is hoisted into a
+// variable typed by its first argument: m := a; m = min(m, b).
+func (r *rewriter) minMax(c *ast.CallExpr, fn *funcCtx) {
 	id, ok := c.Fun.(*ast.Ident)
 	if !ok || (id.Name != "min" && id.Name != "max") || len(c.Args) == 0 || c.Ellipsis.IsValid() {
 		return
@@ -512,14 +696,17 @@ func (r *rewriter) minMax(c *ast.CallExpr) {
 		e ast.Expr
 		v constant.Value
 	}
-	var vars, consts []arg
+	var vars, named, consts []arg
 	for _, a := range c.Args {
 		if v, ok := constValue(r.u, a); ok && (v.Kind() == constant.Int || v.Kind() == constant.Float) {
 			consts = append(consts, arg{a, v})
+		} else if n, ok := a.(*ast.Ident); ok && (r.facts.consts[n.Name] || r.s.decls[n.Name] != nil && r.s.decls[n.Name].kind == "const") {
+			named = append(named, arg{e: a}) // maybe untyped: not first
 		} else {
 			vars = append(vars, arg{e: a})
 		}
 	}
+	vars = append(vars, named...)
 	if len(vars) == 0 && len(consts) > 0 {
 		best, isFloat := consts[0], false
 		for _, a := range consts {
@@ -543,15 +730,37 @@ func (r *rewriter) minMax(c *ast.CallExpr) {
 		r.replaceNode(c, lit("("), r.node(c.Args[0]), lit(")"))
 		return
 	}
-	if len(c.Args) == 2 && len(consts) < 2 && (len(vars) == 2 || r.u.off(vars[0].e.Pos()) < r.u.off(consts[0].e.Pos())) {
+	ordered := append(vars, consts...)
+	first := r.node(ordered[0].e)
+	var call []piece
+	if r.top && fn == nil {
+		m := r.fresh("m")
+		r.pre = append(r.pre, hoist{end: r.u.off(c.End()), pieces: []piece{lit(m + " := "), first, lit("; " + m + " = ")}})
+		first = lit(m)
+		defer r.replaceNode(c, lit(m))
+	} else if len(c.Args) == 2 && len(consts) < 2 && (len(vars) == 2 || r.u.off(vars[0].e.Pos()) < r.u.off(consts[0].e.Pos())) {
 		return // already in a form the prelude accepts
 	}
-	ordered := append(vars, consts...)
-	ps := []piece{lit(strings.Repeat(id.Name+"(", len(ordered)-1)), r.node(ordered[0].e)}
+	call = append(call, lit(strings.Repeat(id.Name+"(", len(ordered)-1)), first)
 	for _, a := range ordered[1:] {
-		ps = append(ps, lit(", "), r.node(a.e), lit(")"))
+		call = append(call, lit(", "), r.node(a.e), lit(")"))
 	}
-	r.replaceNode(c, ps...)
+	if r.top && fn == nil {
+		h := &r.pre[len(r.pre)-1]
+		h.pieces = append(h.pieces, call...)
+		return
+	}
+	r.replaceNode(c, call...)
+}
+
+// hoisted renders the statements hoisted out of the unit, or "".
+func (r *rewriter) hoisted() string {
+	sort.SliceStable(r.pre, func(i, j int) bool { return r.pre[i].end < r.pre[j].end })
+	var parts []string
+	for _, h := range r.pre {
+		parts = append(parts, r.renderPieces(h.pieces))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // guardEntry counts the call depth on entry to a func and panics past
@@ -636,6 +845,40 @@ func resultType(fl *ast.FieldList, i int) ast.Expr {
 	return nil
 }
 
+// selectBreaks labels a select whose cases use an unlabelled break:
+// yaegi breaks out of the enclosing loop instead of the select, but a
+// labelled break is right.
+func (r *rewriter) selectBreaks(sel *ast.SelectStmt) {
+	var breaks []*ast.BranchStmt
+	var visit func(n ast.Node)
+	visit = func(n ast.Node) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			switch m := m.(type) {
+			case *ast.FuncLit, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				return false
+			case *ast.BranchStmt:
+				if m.Tok == token.BREAK && m.Label == nil {
+					breaks = append(breaks, m)
+				}
+			}
+			return true
+		})
+	}
+	for _, c := range sel.Body.List {
+		for _, st := range c.(*ast.CommClause).Body {
+			visit(st)
+		}
+	}
+	if len(breaks) == 0 {
+		return
+	}
+	label := r.fresh("sel")
+	r.insert(r.u.off(sel.Pos()), label+": ")
+	for _, b := range breaks {
+		r.replaceNode(b, lit("break "+label))
+	}
+}
+
 // typeSwitchWarning names the yaegi limit: a type switch on an error
 // holding a type declared in a cell always takes default.
 func (r *rewriter) typeSwitchWarning(ts *ast.TypeSwitchStmt) {
@@ -644,7 +887,7 @@ func (r *rewriter) typeSwitchWarning(ts *ast.TypeSwitchStmt) {
 			if st, ok := e.(*ast.StarExpr); ok {
 				e = st.X
 			}
-			if r.s.isCellType(e) {
+			if r.isCellType(e) {
 				r.warnf(ts.Pos(), "type switch on a value holding the cell type %s: yaegi takes default when the value is an error (or other non-empty interface); use if v, ok := x.(*%s); ok {…}", exprText(r.u, e), exprText(r.u, e))
 				return
 			}

@@ -13,15 +13,26 @@
 // errors and panics carry the cell's own line:column. Statements before
 // a failing one have run, as in a Python notebook.
 //
+// Funcs, types and constants may come in any order around the
+// statements that use them, as in a Go file (orderUnits). Redefining a
+// func compiles its callers from earlier cells again, so they call the
+// new body.
+//
 // # Limits
 //
 // Redeclaring a variable with := in a later cell keeps the old value
 // alive (a yaegi leak): long sessions grow, and assigning with = avoids
-// it. Types cannot be redefined (yaegi keeps the first definition), and
-// callers of a redefined func keep the old body until re-run. Goroutine
-// panics outside `go` statements of cells (callbacks run by compiled
-// code), stack overflows from non-func recursion and out-of-memory kill
+// it. Types cannot be redefined (yaegi keeps the first definition).
+// A := of a generic func's result at top level cannot be typed by yaegi
+// (declare the variable first). Goroutine panics outside `go`
+// statements of cells (callbacks run by compiled code), stack overflows
+// from non-func recursion and out-of-memory from growth (append) kill
 // the process: the worker that owns the Session must be supervised.
+//
+// # Testing
+//
+// testdata/README describes the golden files that pin the behaviour of
+// cells; go test -update rewrites them.
 package session
 
 import (
@@ -149,6 +160,8 @@ const (
 	stdinPkg      = "gbio__"        // compiled helpers visible in cells
 	goRecoverFunc = "gbGoRecover__" // prelude: recover in goroutines
 	depthVar      = "gbDepth__"     // prelude: call depth counter
+	cellDefersVar = "gbDefers__"    // prelude: the top-level defers of the running cell
+	runDefersFunc = "gbRunDefers__" // prelude: runs them, last first
 	lastVar       = "gbLast__"      // the last expression's value
 	userExprVar   = "gbUserExpr__"  // a user expression's value
 	displayPath   = "github.com/gradbook/gradbook/kernel/display"
@@ -159,6 +172,16 @@ const (
 const prelude = `package main
 
 var gbDepth__ int
+
+var gbDefers__ []func()
+
+func gbRunDefers__() {
+	for len(gbDefers__) > 0 {
+		f := gbDefers__[len(gbDefers__)-1]
+		gbDefers__ = gbDefers__[:len(gbDefers__)-1]
+		f()
+	}
+}
 
 func gbGoRecover__(at string) {
 	if r := recover(); r != nil {
@@ -323,7 +346,8 @@ func (s *Session) overrides() interp.Exports {
 		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(ExitError{Code: code}) })},
 		"time/time": {"Sleep": reflect.ValueOf(sleep)},
 		"gradbook.kernel/" + stdinPkg + "/" + stdinPkg: {
-			"Stdin": reflect.ValueOf(&stdin).Elem(),
+			"Stdin":      reflect.ValueOf(&stdin).Elem(),
+			"CheckAlloc": reflect.ValueOf(s.checkAllocSize),
 		},
 	}
 }

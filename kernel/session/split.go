@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -39,6 +40,7 @@ func (u *unit) off(pos token.Pos) int { return u.fset.PositionFor(pos, false).Of
 type SyntaxError struct {
 	Line, Column int
 	Msg          string
+	AtEnd        bool // the statement was cut off where it ended (more may follow)
 }
 
 func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg) }
@@ -102,36 +104,36 @@ func splitCell(code string) (units []*unit, hasPackage bool, err error) {
 			continue
 		}
 		start := i
-		var u *unit
-		for {
-			i = nextSemicolon(toks, i)
-			end := len(code)
-			if i < len(toks) {
-				end = toks[i].off
-			}
-			text := strings.TrimRight(code[toks[start].off:min(end, len(code))], " \t\r\n")
-			line, col := lineCol(code, toks[start].off)
-			u = &unit{kind: classify(toks[start:min(i, len(toks))]), text: text, line: line, col: col}
-			err := u.parse()
-			if err == nil {
+		i = unitEnd(toks, i)
+		u, err := newUnit(code, toks, start, i)
+		// A for, if or switch header holds semicolons at depth 0
+		// ("for i := 0; i < n; i++ {", "} else if v := f(); v {"): while
+		// the statement does not parse, extend it to the next one. A
+		// prefix of such a statement never parses, as it lacks the body.
+		// If none parses, the error furthest into the cell is the real one.
+		for err != nil && isHeaderStmt(toks[start:]) && i < len(toks) {
+			j := unitEnd(toks, i+1)
+			u2, err2 := newUnit(code, toks, start, j)
+			if err2 == nil {
+				u, err, i = u2, nil, j
 				break
 			}
-			// The semicolons of a header (for i := 0; i < n; i++ {,
-			// if v := f(); v > 0 {) are not statement ends: extend the
-			// unit to the next one and parse again.
-			if i >= len(toks) || !hasHeader(toks[start:]) {
-				return nil, hasPackage, err
+			if furtherThan(err2, err) {
+				err = err2
 			}
-			i++
+			i = j
+		}
+		if err != nil {
+			return nil, hasPackage, err
 		}
 		units = append(units, u)
 	}
 	return units, hasPackage, nil
 }
 
-// nextSemicolon returns the index of the first semicolon at bracket
-// depth 0 from toks[i] on, or len(toks).
-func nextSemicolon(toks []tok, i int) int {
+// unitEnd returns the index of the first semicolon at bracket depth 0
+// from toks[i] on, or len(toks).
+func unitEnd(toks []tok, i int) int {
 	depth := 0
 	for ; i < len(toks); i++ {
 		switch toks[i].tok {
@@ -141,15 +143,36 @@ func nextSemicolon(toks []tok, i int) int {
 			depth--
 		}
 		if depth == 0 && toks[i].tok == token.SEMICOLON {
-			return i
+			break
 		}
 	}
 	return i
 }
 
-// hasHeader reports whether a statement starts with a keyword whose
-// header may hold semicolons (for, if, switch), possibly labeled.
-func hasHeader(ts []tok) bool {
+// newUnit parses toks[start:end] of code as one unit.
+func newUnit(code string, toks []tok, start, end int) (*unit, error) {
+	stop := len(code)
+	if end < len(toks) {
+		stop = toks[end].off
+	}
+	text := strings.TrimRight(code[toks[start].off:stop], " \t\r\n")
+	line, col := lineCol(code, toks[start].off)
+	u := &unit{kind: classify(toks[start:max(end, start+1)]), text: text, line: line, col: col}
+	return u, u.parse()
+}
+
+// furtherThan reports whether syntax error a is further into the cell than b.
+func furtherThan(a, b error) bool {
+	var sa, sb *SyntaxError
+	if !errors.As(a, &sa) || !errors.As(b, &sb) {
+		return false
+	}
+	return sa.Line > sb.Line || sa.Line == sb.Line && sa.Column > sb.Column
+}
+
+// isHeaderStmt reports a statement (maybe labelled) starting with for,
+// if or switch, whose header may contain semicolons.
+func isHeaderStmt(ts []tok) bool {
 	if len(ts) > 2 && ts[0].tok == token.IDENT && ts[1].tok == token.COLON {
 		ts = ts[2:]
 	}
@@ -215,9 +238,15 @@ func (u *unit) parse() error {
 	if err != nil {
 		if el, ok := err.(scanner.ErrorList); ok && len(el) > 0 {
 			msg := el[0].Msg
-			if el[0].Pos.Filename != "cell" { // error in our wrapper: the unit ended early
+			// An error in our wrapper (before the //line directive, or the
+			// closing brace after the unit): the unit ended early.
+			if el[0].Pos.Filename != "cell" || el[0].Pos.Offset >= len(src)-len("\n}") && u.kind == unitStmt {
+				msg = strings.Replace(msg, "found '}'", "found end of statement", 1)
 				line, col := lineCol(u.text, len(u.text))
-				return &SyntaxError{Line: u.line + line - 1, Column: col, Msg: msg}
+				if line == 1 {
+					col += u.col - 1
+				}
+				return &SyntaxError{Line: u.line + line - 1, Column: col, Msg: msg, AtEnd: true}
 			}
 			return &SyntaxError{Line: el[0].Pos.Line, Column: el[0].Pos.Column, Msg: msg}
 		}
@@ -233,4 +262,100 @@ func (u *unit) parse() error {
 		u.file = f
 	}
 	return nil
+}
+
+// orderUnits returns the units in evaluation order. Go lets a package's
+// funcs and types come in any order, but yaegi compiles each chunk when
+// it is evaluated: a func must come after the statements declaring the
+// variables it uses, and before the statements calling it. So imports,
+// funcs and types go first, in source order, except that one using a
+// name a statement of the cell declares goes right after the last such
+// statement. Constant declarations, which run nothing, go first of all.
+// Other statements keep their order.
+func orderUnits(units []*unit) []*unit {
+	declares := make([]map[string]bool, len(units)) // names each statement declares
+	var consts, out []*unit
+	for i, u := range units {
+		if isConstDecl(u) {
+			consts = append(consts, u)
+		} else if u.kind == unitStmt {
+			declares[i] = stmtNames(u.stmt)
+		}
+	}
+	// Imports and types first, then constants (which may have those
+	// types), then funcs.
+	for _, u := range units {
+		if u.kind == unitImport || u.kind == unitDecl && isTypeDecl(u) {
+			out = append(out, u)
+		}
+	}
+	out = append(out, consts...)
+	after := map[int][]*unit{} // statement index → decls that follow it
+	for i, u := range units {
+		if u.kind == unitStmt || u.kind == unitImport || isTypeDecl(u) {
+			continue
+		}
+		anchor := -1
+		ast.Inspect(u.file, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				for j, names := range declares {
+					if names[id.Name] && j > anchor {
+						anchor = j
+					}
+				}
+			}
+			return true
+		})
+		if anchor < 0 {
+			out = append(out, units[i])
+		} else {
+			after[anchor] = append(after[anchor], u)
+		}
+	}
+	for i, u := range units {
+		if u.kind == unitStmt && !isConstDecl(u) {
+			out = append(out, u)
+			out = append(out, after[i]...)
+		}
+	}
+	return out
+}
+
+// isTypeDecl reports a type declaration unit.
+func isTypeDecl(u *unit) bool {
+	gd, ok := u.file.Decls[0].(*ast.GenDecl)
+	return ok && gd.Tok == token.TYPE
+}
+
+// isConstDecl reports a const declaration statement.
+func isConstDecl(u *unit) bool {
+	ds, ok := u.stmt.(*ast.DeclStmt)
+	return ok && ds.Decl.(*ast.GenDecl).Tok == token.CONST
+}
+
+// stmtNames returns the names a top-level statement declares.
+func stmtNames(st ast.Stmt) map[string]bool {
+	names := map[string]bool{}
+	switch st := st.(type) {
+	case *ast.AssignStmt:
+		if st.Tok == token.DEFINE {
+			for _, l := range st.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+					names[id.Name] = true
+				}
+			}
+		}
+	case *ast.DeclStmt:
+		for _, sp := range st.Decl.(*ast.GenDecl).Specs {
+			switch sp := sp.(type) {
+			case *ast.ValueSpec:
+				for _, n := range sp.Names {
+					names[n.Name] = true
+				}
+			case *ast.TypeSpec:
+				names[sp.Name.Name] = true
+			}
+		}
+	}
+	return names
 }

@@ -19,9 +19,9 @@ func TestUndefinedName(t *testing.T) {
 		t.Fatal(r.Err)
 	}
 	cases := []struct{ code, want string }{
-		{"undefinedName", "1:1: undefined: undefinedName"},
-		{"undefinedName + 1", "1:1: undefined: undefinedName"},
-		{"y := undefinedName", "1:6: undefined: undefinedName"},
+		{"undefinedA", "1:1: undefined: undefinedA"},
+		{"undefinedB + 1", "1:1: undefined: undefinedB"},
+		{"y := undefinedC", "1:6: undefined: undefinedC"},
 		{"z := 2\nfmt.Println(z, nope)", "2:16: undefined: nope"},
 		{"for i := 0; i < 2; i++ {\n\tfmt.Println(i, zzz)\n}", "2:17: undefined: zzz"},
 	}
