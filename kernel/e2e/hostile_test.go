@@ -200,6 +200,8 @@ func TestHostileCellsCrash(t *testing.T) {
 		{hostile{name: "4 infinite recursion of a closure", code: "var g func(int) int\ng = func(n int) int { return g(n+1) }\ng(0)",
 			check: died("stack overflow")}, false},
 		{hostile{name: "8 huge make of a variable size", code: "n := 1 << 40\n_ = make([]float64, n)",
+			check: wantError("MemoryError", "exceeds")}, true},
+		{hostile{name: "8 memory exhausted by many allowed makes", code: "var hog [][]float64\nfor {\n\thog = append(hog, make([]float64, 1<<27))\n}",
 			check: died("out of memory")}, false},
 		// A compiled call that ignores the interrupt: the worker is
 		// replaced.
