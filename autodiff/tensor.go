@@ -18,6 +18,7 @@ type Tensor struct {
 	tape  *tape      // tape holding the node that made this tensor
 	id    int32      // index of that node on the tape
 	req   bool       // a leaf that requires grad
+	keep  bool       // its tape records every node with its tensors (Trace)
 	fwd   *fwdState  // forward-mode tangents, nil when none
 	meta  *meta      // rarely used extras: name, Jacobian layout, kink notices
 }
@@ -183,6 +184,9 @@ func (t *Tensor) At(idx ...int) float64 {
 // renderings (for example "w" or "X"), and returns t.
 func (t *Tensor) Named(name string) *Tensor {
 	t.ensureMeta().name = name
+	if t.tape != nil && !t.req {
+		t.upgrade()
+	}
 	return t
 }
 
