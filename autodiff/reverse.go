@@ -27,7 +27,7 @@ var (
 // tensor operations, checkpoints, and every node of a Trace) refer to
 // their tensors, through a side table.
 type tape struct {
-	chunks  [][]node  // fixed-size chunks: growing never copies nodes
+	chunks  [][]node  // chunks of chunkSize nodes (the first may be shorter): growing never copies nodes
 	ext     []nodeExt // the tensors of the nodes that are not inline
 	n       int32     // number of nodes
 	nonUnit int32     // number of nodes with more than one element
@@ -36,7 +36,8 @@ type tape struct {
 	fwd     *tape // set when merged into another tape
 	off     int32 // index shift into fwd
 	kinks   []KinkHit
-	slab    []Tensor // preallocated one-element results
+	slab    []Tensor // preallocated one-element results, slab[used:] still free
+	used    int
 }
 
 // newOut returns a zeroed result tensor of the given shape for an op on a
@@ -49,11 +50,11 @@ func newOut(shape []int, a, b *Tensor) *Tensor {
 			tp = b.tape
 		}
 		if tp != nil && tp.fwd == nil && !tp.freed {
-			if len(tp.slab) == 0 {
-				tp.slab = make([]Tensor, slabSize)
+			if tp.used == len(tp.slab) {
+				tp.slab, tp.used = make([]Tensor, slabSize), 0
 			}
-			t := &tp.slab[0]
-			tp.slab = tp.slab[1:]
+			t := &tp.slab[tp.used]
+			tp.used++
 			t.id = -1
 			t.data = t.one[:]
 			return t
@@ -145,21 +146,20 @@ func (tp *tape) operands(nd *node) (a, b, out *Tensor) {
 // push appends an inline node and returns its index.
 func (tp *tape) push(n node) int32 {
 	i := tp.n
-	if int(i>>chunkBits) == len(tp.chunks) {
+	c, j := int(i>>chunkBits), int(i&(chunkSize-1))
+	if c == len(tp.chunks) {
 		size := chunkSize
 		if i == 0 {
 			size = 16 // small graphs stay small
 		}
-		tp.chunks = append(tp.chunks, make([]node, 0, size))
-	}
-	c := &tp.chunks[i>>chunkBits]
-	if len(*c) == cap(*c) {
+		tp.chunks = append(tp.chunks, make([]node, size))
+	} else if j == len(tp.chunks[c]) {
 		// Only the first chunk starts small; grow it to full size.
-		nc := make([]node, len(*c), chunkSize)
-		copy(nc, *c)
-		*c = nc
+		nc := make([]node, chunkSize)
+		copy(nc, tp.chunks[c])
+		tp.chunks[c] = nc
 	}
-	*c = append(*c, n)
+	tp.chunks[c][j] = n
 	tp.n++
 	return i
 }
@@ -541,7 +541,7 @@ func (b *bwd) sweepUnit(root int32) {
 	for c := int(root >> chunkBits); c >= 0; c-- {
 		chunk := tp.chunks[c]
 		base := int32(c << chunkBits)
-		j := len(chunk) - 1
+		j := chunkSize - 1 // the chunks before root's are full
 		if c == int(root>>chunkBits) {
 			j = int(root - base)
 		}
