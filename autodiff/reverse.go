@@ -214,13 +214,18 @@ func (t *Tensor) IsRecorded() bool { return t.req || t.tape != nil }
 
 // Grad returns the gradient accumulated in t by Backward calls, with t's
 // shape, or nil if no Backward reached t yet.
-func (t *Tensor) Grad() *Tensor { return t.grad }
+func (t *Tensor) Grad() *Tensor {
+	if t.meta == nil {
+		return nil
+	}
+	return t.meta.grad
+}
 
 // ZeroGrad resets the accumulated gradient to zeros and returns t. Call it
 // between Backward calls that should not add up.
 func (t *Tensor) ZeroGrad() *Tensor {
-	if t.grad != nil {
-		clear(t.grad.data)
+	if g := t.Grad(); g != nil {
+		clear(g.data)
 	}
 	return t
 }
@@ -329,10 +334,10 @@ func liveTape(a, b *Tensor) *tape {
 
 // inline reports whether out = op(a, b) can be recorded as an inline node.
 func inline(tp *tape, op opcode, out, a, b *Tensor) bool {
-	if tp.keep || !op.elementwise() || len(out.shape) != 0 || len(a.shape) != 0 || a.fwd != nil || a.meta != nil {
+	if tp.keep || !op.elementwise() || len(out.shape) != 0 || len(a.shape) != 0 || a.fwd != nil || a.Name() != "" {
 		return false
 	}
-	return b == nil || (len(b.shape) == 0 && b.fwd == nil && b.meta == nil)
+	return b == nil || (len(b.shape) == 0 && b.fwd == nil && b.Name() == "")
 }
 
 // record appends out = op(a, b) to the tape of its operands.
@@ -467,11 +472,11 @@ func (b *bwd) adj(i int32) []float64 {
 		x := b.tp.extOf(n).out
 		if !b.touched[i] {
 			b.touched[i] = true
-			if x.grad == nil {
-				x.grad = newTensor(x.shape)
+			if m := x.ensureMeta(); m.grad == nil {
+				m.grad = newTensor(x.shape)
 			}
 		}
-		return x.grad.data
+		return x.meta.grad.data
 	}
 	o := b.start(i)
 	s := b.arena[o : o+b.k*b.tp.size(n)]
