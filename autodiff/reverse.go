@@ -3,6 +3,7 @@ package autodiff
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 )
 
@@ -89,6 +90,26 @@ func (nd *node) xyz() (x, y, z float64) {
 		z = pow(x, y)
 	}
 	return x, y, z
+}
+
+// partials returns the local derivatives of an inline node with respect to
+// its operands (db = 0 for a unary op): localAt's values, with the most
+// common rules written out to save the calls.
+func (nd *node) partials(pol *Kink) (da, db float64) {
+	switch nd.op {
+	case opSin:
+		return math.Cos(nd.v0), 0
+	case opMul:
+		return nd.v1, nd.v0
+	case opAdd:
+		return 1, 1
+	}
+	x, y, z := nd.xyz()
+	da = localAt(nd.op, 0, x, y, z, pol)
+	if nd.op.binary() {
+		db = localAt(nd.op, 1, x, y, z, pol)
+	}
+	return da, db
 }
 
 // size returns the number of elements of node nd's result.
@@ -563,12 +584,12 @@ func (b *bwd) sweepUnit(root int32) {
 				continue
 			}
 			g := ar[i]
-			x, y, z := nd.xyz()
+			da, db := nd.partials(pol)
 			if nd.pa >= 0 {
-				b.addUnit(nd.pa, nd.flags&leafA != 0, chainMul(g, localAt(nd.op, 0, x, y, z, pol)))
+				b.addUnit(nd.pa, nd.flags&leafA != 0, chainMul(g, da))
 			}
 			if nd.pb >= 0 {
-				b.addUnit(nd.pb, nd.flags&leafB != 0, chainMul(g, localAt(nd.op, 1, x, y, z, pol)))
+				b.addUnit(nd.pb, nd.flags&leafB != 0, chainMul(g, db))
 			}
 		}
 	}
