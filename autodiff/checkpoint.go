@@ -21,7 +21,7 @@ func Checkpoint(f Func) Func {
 		}
 		record(opCheckpoint, out, x, nil)
 		if tp, id := out.resolve(); tp != nil && id >= 0 {
-			tp.at(id).fn = f
+			tp.extOf(tp.at(id)).fn = f
 		}
 		return out
 	}
@@ -29,11 +29,11 @@ func Checkpoint(f Func) Func {
 
 // checkpointStep recomputes a checkpointed segment with recording and
 // propagates the adjoint rows g through it to the segment's input.
-func (b *bwd) checkpointStep(nd *node, g []float64) {
-	in := view(nd.a)
+func (b *bwd) checkpointStep(nd *node, e *nodeExt, g []float64) {
+	in := view(e.a)
 	in.fwd = nil
 	in.req = true
-	y := nd.fn(in)
+	y := e.fn(in)
 	tp, id := y.resolve()
 	if tp == nil || nd.pa < 0 {
 		return
@@ -47,10 +47,10 @@ func (b *bwd) checkpointStep(nd *node, g []float64) {
 }
 
 // checkpointOps is checkpointStep with tensor operations, for Hessian.
-func checkpointOps(nd node, a, g *Tensor, pol *Kink) *Tensor {
+func checkpointOps(fn Func, a, g *Tensor, pol *Kink) *Tensor {
 	in := view(a)
 	in.req = true
-	y := nd.fn(in)
+	y := fn(in)
 	tp, id := y.resolve()
 	if tp == nil {
 		return nil
@@ -78,7 +78,7 @@ func (t *Tensor) TapeStats() TapeStats {
 	for i := int32(0); i <= id; i++ {
 		n := tp.at(i)
 		s.Nodes++
-		s.Floats += len(n.out.data)
+		s.Floats += tp.size(n)
 	}
 	return s
 }

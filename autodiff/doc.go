@@ -126,11 +126,18 @@
 // up to 35% on Go rows and 60% on PyTorch rows (its unvectorized Hessian:
 // 38 ms, then 24 ms), never enough to change a verdict.
 //
+// The B1 rows were measured again the same day after the tape became
+// pointer-free (see below), with go test -run='^$' -bench=B1Chain -count=5
+// (GOMAXPROCS=2, medians), the old and new code run alternately in one
+// session; the table shows the quieter of two sessions, and the PyTorch
+// column is the earlier run's. The reverse-mode heap row is
+// BenchmarkMemoryChain/reverse-tape (3 runs) after the same change.
+//
 //	workload (LECTURE.md §3)              Go          PyTorch     Go/PyTorch  target            met
-//	B1 chain N=1e4, fwd+bwd per node      185 ns      11.1 µs     0.017       ≤ 100 ns          no
-//	B1 chain N=1e5, fwd+bwd per node      232 ns      13.5 µs     0.017       ≤ 100 ns          no
-//	B1 chain N=1e6, fwd+bwd per node      249 ns      (not run)               ≤ 100 ns          no
-//	B1 chain N=1e5, fwd only per node     173 ns      8.53 µs     0.020
+//	B1 chain N=1e4, fwd+bwd per node      82.1 ns     11.1 µs     0.0074      ≤ 100 ns          yes³
+//	B1 chain N=1e5, fwd+bwd per node      84.0 ns     13.5 µs     0.0062      ≤ 100 ns          yes³
+//	B1 chain N=1e6, fwd+bwd per node      82.8 ns     (not run)               ≤ 100 ns          yes³
+//	B1 chain N=1e5, fwd only per node     75.5 ns     8.53 µs     0.0089
 //	B2 Σtanh(Wx) GEMV, fwd                0.370 ms    0.334 ms    1.1
 //	B2 Σtanh(Wx) GEMV, fwd+bwd            1.16 ms     1.34 ms     0.87        ≤ 0.6× PyTorch    no
 //	B2 GEMV grad/f                        3.13        4.02                    ≤ 4               yes
@@ -145,20 +152,29 @@
 //	B3 Hessian xᵀBx+Σsin x, n=200         9.27 ms     24.0 ms¹    0.39        ≤ 1× PyTorch¹     yes
 //	B3 Hessian, vs vectorized             9.27 ms     3.36 ms²    2.8
 //	JVP live heap, chain N=1e4/1e5/1e6    224/224/224 B                       flat              yes
-//	reverse live heap, N=1e4/1e5/1e6      1.86/17.2/170 MB (≈170 B per node)
+//	reverse live heap, N=1e6              32.1 MB (32 B per node; before the change 170 MB)
 //
 //	¹ torch.autograd.functional.jacobian/hessian, unvectorized (one VJP per row)
 //	² the same with vectorize=True
+//	³ in the quieter session; in a second one under heavier load (plain
+//	  evaluation 98 instead of 67 ns per node) 121 / 107 / 92 ns, a miss at
+//	  N=1e4 and 1e5
 //
 // What the misses mean:
 //
-//   - B1: per-node cost is dominated by allocating one Tensor per
-//     operation and by the garbage collector scanning the pointer-rich
-//     tape; plain evaluation of the chain without recording measured
-//     109 ns per node on its own (one sample, the same day). Reaching 100 ns for forward and backward
-//     would need a scalar tape that keeps values inline instead of as
-//     tensors. It is still about 60 times faster than PyTorch per node,
-//     which is what makes scalar-graph lessons interactive.
+//   - B1: the tape holds no pointers: a one-element elementwise node keeps
+//     its two operand values inline (32 bytes), and only leaves, tensor
+//     operations and checkpoints refer to their tensors; one-element
+//     results come from a per-tape slab, and the scalar reverse sweep is one
+//     loop over the nodes. Against the old code in the same sessions this
+//     takes 42% / 34% / 41% (quieter) and 31% / 36% / 47% (loaded) less
+//     time per node for N = 1e4 / 1e5 / 1e6 (old: 142 / 126 / 139 and
+//     175 / 168 / 173 ns). The rest is the Tensor every operation must
+//     return (88 bytes, about what plain evaluation without recording
+//     costs, 67 to 98 ns per node) and the garbage collections its
+//     allocation triggers, which is why the result depends on the
+//     machine's load; the backward sweep adds under 15 ns per node. Per
+//     node that is about 90 to 160 times less than PyTorch spends.
 //   - B2: the time is in gonum's BLAS kernels (Dgemv, Dger, Dgemm). GEMV is
 //     memory-bound: forward and backward already beat PyTorch (0.87×, the
 //     first run 0.73×) but not by the targeted 0.6×. gonum's pure-Go Dgemm

@@ -77,11 +77,12 @@ func (tp *tape) gradOps(root int32, seed *Tensor, pol *Kink) []*Tensor {
 	one, two, half := Scalar(1), Scalar(2), Scalar(0.5)
 	for i := root; i >= 0; i-- {
 		g := grads[i]
-		nd := *tp.at(i)
+		nd := tp.at(i)
 		if g == nil || nd.op == opLeaf {
 			continue
 		}
-		a, b, out := view(nd.a), view(nd.b), view(nd.out)
+		na, nb, nout := tp.operands(nd)
+		a, b, out := view(na), view(nb), view(nout)
 		// Adjoints are computed only for operands on the tape: a constant
 		// operand's adjoint (with its tangents) would be thrown away.
 		needA, needB := nd.pa >= 0, nd.pb >= 0
@@ -118,10 +119,10 @@ func (tp *tape) gradOps(root int32, seed *Tensor, pol *Kink) []*Tensor {
 		case opMax, opAbs, opReLU:
 			// Piecewise linear: the local derivative is a constant mask.
 			if needA {
-				ga = Mul(g, kinkMask(nd, 0, pol))
+				ga = Mul(g, kinkMask(nd.op, na, nb, nout, 0, pol))
 			}
 			if needB {
-				gb = Mul(g, kinkMask(nd, 1, pol))
+				gb = Mul(g, kinkMask(nd.op, na, nb, nout, 1, pol))
 			}
 		case opNeg:
 			ga = Neg(g)
@@ -152,19 +153,19 @@ func (tp *tape) gradOps(root int32, seed *Tensor, pol *Kink) []*Tensor {
 				ga = Transpose(g)
 			}
 		case opSlice:
-			ga = pad(g, a.shape, nd.lo)
+			ga = pad(g, a.shape, tp.extOf(nd).lo)
 		case opPad:
-			ga = Reshape(sliceFlat(g, nd.lo, len(a.data)), a.shape...)
+			ga = Reshape(sliceFlat(g, tp.extOf(nd).lo, len(a.data)), a.shape...)
 		case opMatMul:
 			ga, gb = matmulAdjOps(a, b, g, needA, needB)
 		case opCheckpoint:
-			ga = checkpointOps(nd, a, g, pol)
+			ga = checkpointOps(tp.extOf(nd).fn, a, g, pol)
 		default:
 			panic("autodiff: internal: no reverse rule for " + nd.op.String())
 		}
-		acc(nd.pa, nd.a.shape, ga)
+		acc(nd.pa, na.shape, ga)
 		if nd.pb >= 0 {
-			acc(nd.pb, nd.b.shape, gb)
+			acc(nd.pb, nb.shape, gb)
 		}
 	}
 	return grads
@@ -206,12 +207,12 @@ func matmulAdjOps(a, b, g *Tensor, needA, needB bool) (ga, gb *Tensor) {
 
 // kinkMask returns the constant local derivative of a piecewise-linear node
 // (Abs, ReLU, Max) with respect to argument arg, with the output's shape.
-func kinkMask(nd node, arg int, pol *Kink) *Tensor {
-	mask := newTensor(nd.out.shape)
-	ad := nd.a.data
+func kinkMask(op opcode, a, b, out *Tensor, arg int, pol *Kink) *Tensor {
+	mask := newTensor(out.shape)
+	ad := a.data
 	var bd []float64
-	if nd.b != nil {
-		bd = nd.b.data
+	if b != nil {
+		bd = b.data
 	}
 	for j := range mask.data {
 		x, y := ad[0], 0.0
@@ -224,7 +225,7 @@ func kinkMask(nd node, arg int, pol *Kink) *Tensor {
 				y = bd[j]
 			}
 		}
-		mask.data[j] = localAt(nd.op, arg, x, y, nd.out.data[j], pol)
+		mask.data[j] = localAt(op, arg, x, y, out.data[j], pol)
 	}
 	return mask
 }

@@ -144,7 +144,7 @@ func Grad(f Func, x *Tensor, opts ...Option) *Tensor {
 	b := tp.reverse(id, []float64{1}, 1, &cfg.kink, true)
 	b.release()
 	tp.free()
-	g := xx.grad
+	g := xx.Grad()
 	if g == nil {
 		g = newTensor(xx.shape)
 	}

@@ -52,6 +52,9 @@ func (o opcode) String() string { return opNames[o] }
 // broadcasting), so that its derivative is given by localAt.
 func (o opcode) elementwise() bool { return o >= opAdd && o <= opReLU }
 
+// binary reports whether the op is an elementwise op of two operands.
+func (o opcode) binary() bool { return o >= opAdd && o <= opMax }
+
 // finish records out on the tape when an input is being differentiated in
 // reverse mode and propagates forward-mode tangents when an input carries
 // them. It returns out.
@@ -639,7 +642,7 @@ func finishAt(op opcode, out, a *Tensor, lo int) *Tensor {
 	if a.tape != nil || a.req {
 		record(op, out, a, nil)
 		if tp, id := out.resolve(); tp != nil && id >= 0 {
-			tp.at(id).lo = lo
+			tp.extOf(tp.at(id)).lo = lo
 		}
 	}
 	if a.fwd != nil {

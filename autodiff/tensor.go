@@ -14,16 +14,17 @@ type Tensor struct {
 	shape []int
 	data  []float64
 	one   [1]float64 // inline storage for one-element tensors
-	grad  *Tensor    // accumulated gradient of a leaf
 	tape  *tape      // tape holding the node that made this tensor
 	id    int32      // index of that node on the tape
 	req   bool       // a leaf that requires grad
+	keep  bool       // its tape records every node with its tensors (Trace)
 	fwd   *fwdState  // forward-mode tangents, nil when none
-	meta  *meta      // rarely used extras: name, Jacobian layout, kink notices
+	meta  *meta      // rarely used extras: gradient, name, Jacobian layout, kink notices
 }
 
 // meta holds the rarely used extras of a Tensor.
 type meta struct {
+	grad  *Tensor // accumulated gradient of a leaf
 	name  string
 	jac   *jacInfo
 	kinks []KinkHit
@@ -183,6 +184,9 @@ func (t *Tensor) At(idx ...int) float64 {
 // renderings (for example "w" or "X"), and returns t.
 func (t *Tensor) Named(name string) *Tensor {
 	t.ensureMeta().name = name
+	if t.tape != nil && !t.req {
+		t.upgrade()
+	}
 	return t
 }
 

@@ -94,6 +94,7 @@ func Trace(f Func, x *Tensor, opts ...Option) *Tape {
 		xx.Named("x")
 	}
 	xx.req = true
+	xx.keep = true // every node of its graph keeps its tensors, for the tables
 	y := f(xx)
 	t := &Tape{Input: x.clone(), Output: y.clone(), input: -1, root: -1}
 	if t.Input.Name() == "" {
@@ -145,15 +146,19 @@ func (t *Tape) readTape(tp *tape, root int32) {
 	t.users = make([][]edge, root+1)
 	for i := int32(0); i <= root; i++ {
 		nd := tp.at(i)
-		n := tnode{op: nd.op, shape: nd.out.Shape(), value: nd.out.clone(), lo: nd.lo}
-		n.name = nd.out.Name()
+		na, nb, nout := tp.operands(nd)
+		n := tnode{op: nd.op, shape: nout.Shape(), value: nout.clone()}
+		if nd.ext >= 0 {
+			n.lo = tp.extOf(nd).lo
+		}
+		n.name = nout.Name()
 		if n.name == "" {
 			n.name = "v" + strconv.Itoa(int(i))
 		}
 		for j, p := range [2]int32{nd.pa, nd.pb} {
-			x := nd.a
+			x := na
 			if j == 1 {
-				x = nd.b
+				x = nb
 			}
 			if x == nil {
 				continue
