@@ -49,12 +49,14 @@ func (d *docIndex) lookup(pkg, name string) (docEntry, bool) {
 // load parses the non-test Go files of pkg; nil when there are none.
 func (d *docIndex) load(pkg string) map[string]docEntry {
 	fsys, ok := d.sources[pkg]
+	dir := "" // set for GOROOT packages, whose files carry build constraints
 	if !ok {
 		root := build.Default.GOROOT
 		if root == "" {
 			return nil
 		}
-		fsys = os.DirFS(filepath.Join(root, "src", filepath.FromSlash(pkg)))
+		dir = filepath.Join(root, "src", filepath.FromSlash(pkg))
+		fsys = os.DirFS(dir)
 	}
 	names, err := fs.Glob(fsys, "*.go")
 	if err != nil {
@@ -66,15 +68,19 @@ func (d *docIndex) load(pkg string) map[string]docEntry {
 		if strings.HasSuffix(n, "_test.go") {
 			continue
 		}
+		if dir != "" {
+			// Only this platform's files: os has a file per GOOS, each
+			// declaring the same names.
+			if match, err := build.Default.MatchFile(dir, n); err != nil || !match {
+				continue
+			}
+		}
 		src, err := fs.ReadFile(fsys, n)
 		if err != nil {
 			continue
 		}
 		f, err := parser.ParseFile(fset, n, src, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
-			continue
-		}
-		if !buildable(f) {
 			continue
 		}
 		files = append(files, f)
@@ -126,23 +132,6 @@ func (d *docIndex) load(pkg string) map[string]docEntry {
 		addValues(t.Vars)
 	}
 	return m
-}
-
-// buildable reports whether a file has no build constraint excluding
-// this platform (a rough check: files for other GOOS are skipped so their
-// declarations do not shadow this one's).
-func buildable(f *ast.File) bool {
-	for _, cg := range f.Comments {
-		if cg.Pos() >= f.Package {
-			break
-		}
-		for _, c := range cg.List {
-			if strings.HasPrefix(c.Text, "//go:build ") && strings.Contains(c.Text, "ignore") {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // render prints a declaration node as Go source.
