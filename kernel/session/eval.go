@@ -508,7 +508,7 @@ func (s *Session) cellError(ctx context.Context, code string, st step, err error
 			}
 			tb = append(tb, "    "+f)
 		}
-		return &Error{Name: ErrPanic, Value: msg, Traceback: tb}
+		return &Error{Name: ErrPanic, Value: msg, Traceback: collapseRepeats(tb)}
 	}
 compileErr:
 	msg := err.Error()
@@ -674,4 +674,22 @@ func (s *Session) waitStopped(gid string, timeout time.Duration) bool {
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
+}
+
+// collapseRepeats replaces runs of identical traceback lines (a deep
+// recursion) by the line once and a count.
+func collapseRepeats(tb []string) []string {
+	var out []string
+	for i := 0; i < len(tb); {
+		j := i + 1
+		for j < len(tb) && tb[j] == tb[i] {
+			j++
+		}
+		out = append(out, tb[i])
+		if n := j - i - 1; n > 0 {
+			out = append(out, fmt.Sprintf("    … the line above %d more times", n))
+		}
+		i = j
+	}
+	return out
 }
