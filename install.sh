@@ -29,3 +29,35 @@ if command -v jupyter >/dev/null 2>&1; then
 	echo "install.sh: jupyter kernelspec list:"
 	jupyter kernelspec list | sed 's/^/  /'
 fi
+
+# Show a lesson running, when Jupyter's nbconvert is there to run it.
+lesson=lessons/00-go-in-notebooks.ipynb
+if command -v jupyter >/dev/null 2>&1 && jupyter nbconvert --version >/dev/null 2>&1; then
+	out=$(mktemp -d)
+	echo "install.sh: running $lesson in the gradbook kernel (jupyter nbconvert --execute):"
+	if jupyter nbconvert --to notebook --execute --allow-errors --output-dir "$out" "$lesson" >/dev/null 2>&1; then
+		/usr/bin/python3 - "$out/$(basename "$lesson")" <<'PY' || true
+import json, sys
+nb = json.load(open(sys.argv[1]))
+for cell in nb["cells"]:
+    if cell["cell_type"] != "code":
+        continue
+    src = "".join(cell["source"]).splitlines()
+    print("  In : " + (src[0] + (" …" if len(src) > 1 else "") if src else ""))
+    for o in cell.get("outputs", []):
+        if o["output_type"] == "stream":
+            text = "".join(o["text"]).rstrip("\n")
+        elif o["output_type"] == "error":
+            text = o["ename"] + ": " + o["evalue"]
+        else:
+            text = "".join(o.get("data", {}).get("text/plain", "")).rstrip("\n")
+        for line in text.splitlines()[:6]:
+            print("  Out: " + line)
+PY
+	else
+		echo "install.sh: the lesson did not run; try: jupyter nbconvert --to notebook --execute $lesson"
+	fi
+	rm -rf "$out"
+else
+	echo "install.sh: install Jupyter (apt-get install jupyter-nbconvert python3-nbclient) to run the lessons"
+fi

@@ -265,10 +265,13 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 					plain:   "{}\n" + pos + text,
 					anyWrap: "{}\n" + lastVar + " := func() any { return " + strings.Replace(pos, "//line", "/*line", 1)[:len(pos)-1] + "*/" + text + "\n}()"}
 				if c, isCall := st.X.(*ast.CallExpr); isCall {
+					// The call alone, without a trailing // comment that
+					// would swallow the closing parenthesis below.
+					call := r.render(0, u.off(st.X.End()))
 					if !isWriteCall(c) {
-						vs.multi = "{}\n" + lastVar + " := strings.TrimSuffix(fmt.Sprintln(\n" + pos + text + "), \"\\n\")"
+						vs.multi = "{}\n" + lastVar + " := strings.TrimSuffix(fmt.Sprintln(\n" + pos + call + "), \"\\n\")"
 					}
-					vs.probe = "{}\n_ = func() { gbShow__(\n" + pos + text + ") }"
+					vs.probe = "{}\n_ = func() { gbShow__(\n" + pos + call + ") }"
 				}
 				steps = append(steps, vs)
 				continue
