@@ -376,7 +376,9 @@ func (k *Kernel) reply(s zmq4.Socket, parent *wire.Message, msgType string, cont
 
 // publish sends an iopub message of msgType with content whose parent is
 // parent (nil for none).
-func (k *Kernel) publish(parent *wire.Message, msgType string, content any) {
+// iopubFrames returns the signed frames of an iopub message (parent may
+// be nil), or nil after logging why it could not be encoded.
+func (k *Kernel) iopubFrames(parent *wire.Message, msgType string, content any) [][]byte {
 	var m *wire.Message
 	if parent != nil {
 		m = parent.Reply(msgType)
@@ -386,11 +388,19 @@ func (k *Kernel) publish(parent *wire.Message, msgType string, content any) {
 	m.Identities = [][]byte{[]byte("kernel." + k.session + "." + msgType)}
 	if err := m.SetContent(content); err != nil {
 		k.log.Printf("%v", err)
-		return
+		return nil
 	}
 	frames, err := m.Encode(k.key)
 	if err != nil {
 		k.log.Printf("encode %s: %v", msgType, err)
+		return nil
+	}
+	return frames
+}
+
+func (k *Kernel) publish(parent *wire.Message, msgType string, content any) {
+	frames := k.iopubFrames(parent, msgType, content)
+	if frames == nil {
 		return
 	}
 	k.pubMu.Lock()
@@ -410,16 +420,7 @@ func (k *Kernel) welcome() [][]byte {
 	if state == "" {
 		state = wire.StateIdle // serving, no request yet
 	}
-	m := &wire.Message{Header: wire.NewHeader(wire.Status, k.session, "kernel")}
-	m.Identities = [][]byte{[]byte("kernel." + k.session + "." + wire.Status)}
-	if err := m.SetContent(wire.StatusContent{ExecutionState: state}); err != nil {
-		return nil
-	}
-	frames, err := m.Encode(k.key)
-	if err != nil {
-		return nil
-	}
-	return frames
+	return k.iopubFrames(nil, wire.Status, wire.StatusContent{ExecutionState: state})
 }
 
 // dispatch answers one request from shell or control, between status
