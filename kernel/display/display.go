@@ -228,7 +228,7 @@ func NewID() string { return "gb-" + strconv.FormatInt(nextID.Add(1), 10) }
 func normalize(bundle map[string]any) map[string]any {
 	out := make(map[string]any, len(bundle)+1)
 	for k, v := range bundle {
-		out[k] = encodeBinary(k, v)
+		out[k] = EncodeBinary(k, v)
 	}
 	if _, ok := out[MIMEText]; !ok {
 		out[MIMEText] = ""

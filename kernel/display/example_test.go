@@ -161,3 +161,12 @@ func ExampleRender() {
 	// <*image.Gray 640×480>
 	// true
 }
+
+// EncodeBinary is how image bytes travel in a MIME bundle.
+func ExampleEncodeBinary() {
+	fmt.Println(display.EncodeBinary(display.MIMEPNG, []byte("png")))
+	fmt.Println(display.EncodeBinary(display.MIMEHTML, "<b>b</b>"))
+	// Output:
+	// cG5n
+	// <b>b</b>
+}

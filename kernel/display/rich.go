@@ -56,7 +56,7 @@ func Bundle(v any) map[string]any {
 		// the type chose.
 		if b, ok := try(func() (any, bool) { return m.MimeBundle(), true }); ok {
 			for k, c := range b.(map[string]any) {
-				out[k] = encodeBinary(k, c)
+				out[k] = EncodeBinary(k, c)
 			}
 			if len(out) > 0 {
 				return out
@@ -68,7 +68,7 @@ func Bundle(v any) map[string]any {
 			continue
 		}
 		if c, ok := try(func() (any, bool) { return r.render(v) }); ok {
-			out[r.mime] = encodeBinary(r.mime, c)
+			out[r.mime] = EncodeBinary(r.mime, c)
 		}
 	}
 	if len(out) == 0 {
@@ -130,9 +130,10 @@ func try(render func() (any, bool)) (content any, ok bool) {
 	return render()
 }
 
-// encodeBinary base64-encodes []byte content, as Jupyter expects for
-// images (JSON content stays as it is).
-func encodeBinary(mime string, c any) any {
+// EncodeBinary returns content as a MIME bundle carries it: []byte
+// content (an image) base64-encoded, as Jupyter expects, and anything
+// else, JSON's []byte included, as it is.
+func EncodeBinary(mime string, c any) any {
 	if b, ok := c.([]byte); ok && mime != MIMEJSON {
 		return base64.StdEncoding.EncodeToString(b)
 	}

@@ -2,7 +2,6 @@ package session
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"reflect"
@@ -73,10 +72,7 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 	if r, ok := probe("MimeBundle"); ok && r.CanInterface() {
 		if m, ok := r.Interface().(map[string]any); ok {
 			for k, c := range m {
-				if b, ok := c.([]byte); ok && k != display.MIMEJSON {
-					c = base64.StdEncoding.EncodeToString(b)
-				}
-				data[k] = c
+				data[k] = display.EncodeBinary(k, c)
 			}
 			if len(m) > 0 {
 				return data // a MimeBundle is the type's whole say (display.Bundle)
@@ -95,7 +91,7 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 		case r.Kind() == reflect.String:
 			data[rm.mime] = r.String()
 		case r.Kind() == reflect.Slice && r.Type().Elem().Kind() == reflect.Uint8:
-			data[rm.mime] = base64.StdEncoding.EncodeToString(r.Bytes())
+			data[rm.mime] = display.EncodeBinary(rm.mime, r.Bytes())
 		}
 	}
 	return data

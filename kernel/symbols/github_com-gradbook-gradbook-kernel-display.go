@@ -14,6 +14,7 @@ func init() {
 		// function, constant and variable definitions
 		"Bundle":           reflect.ValueOf(display.Bundle),
 		"Clear":            reflect.ValueOf(display.Clear),
+		"EncodeBinary":     reflect.ValueOf(display.EncodeBinary),
 		"EncodeJPEG":       reflect.ValueOf(display.EncodeJPEG),
 		"EncodePNG":        reflect.ValueOf(display.EncodePNG),
 		"HTML":             reflect.ValueOf(display.HTML),
