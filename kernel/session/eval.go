@@ -205,8 +205,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		}
 	}
 	if res.Err == nil && haveValue {
-		res.Data = s.bundle(ctx, last, lastVar)
-		s.in.EvalWithContext(bg, "{}\n"+lastVar+" = gbZero__("+lastVar+")")
+		res.Data = s.release(ctx, last, lastVar)
 	}
 	return res
 }

@@ -81,8 +81,7 @@ func (s *Session) Evaluate(ctx context.Context, expr string) Result {
 	if err != nil {
 		return Result{Err: s.cellError(ctx, expr, st, err)}
 	}
-	data := s.bundle(ctx, v, userExprVar)
-	s.in.EvalWithContext(context.Background(), "{}\n"+userExprVar+" = gbZero__("+userExprVar+")")
+	data := s.release(ctx, v, userExprVar)
 	if data == nil {
 		data = map[string]any{"text/plain": "nil"}
 	}

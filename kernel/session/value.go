@@ -97,6 +97,14 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 	return data
 }
 
+// release renders v, the value bound to the cell variable name, then
+// zeroes name so the session does not keep the value alive.
+func (s *Session) release(ctx context.Context, v reflect.Value, name string) map[string]any {
+	data := s.bundle(ctx, v, name)
+	s.in.EvalWithContext(context.Background(), "{}\n"+name+" = gbZero__("+name+")")
+	return data
+}
+
 // declaresMethod reports whether a cell declared a method of this name,
 // on any type.
 func (s *Session) declaresMethod(method string) bool {
