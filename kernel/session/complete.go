@@ -99,7 +99,7 @@ func (s *Session) Complete(code string, cursor int) Completion {
 // members lists what can follow "q.": the exported names of package q,
 // or the fields and methods of the variable q.
 func (s *Session) members(q string) []string {
-	if p, ok := s.pkgs[q]; ok && s.decls[q] == nil {
+	if p, ok := s.packageNamed(q); ok {
 		var names []string
 		for name := range exportsOf(p) {
 			if !strings.HasPrefix(name, "_") {
@@ -202,7 +202,7 @@ func (s *Session) Inspect(code string, cursor, detail int) (data map[string]any,
 // describe finds the documentation of q.name (q may be "").
 func (s *Session) describe(q, name string) (title string, e docEntry, ok bool) {
 	if q != "" {
-		if p, isPkg := s.pkgs[q]; isPkg && s.decls[q] == nil {
+		if p, isPkg := s.packageNamed(q); isPkg {
 			if e, ok := s.docs.lookup(p, name); ok {
 				return p + "." + name, e, true
 			}
@@ -229,13 +229,13 @@ func (s *Session) describe(q, name string) (title string, e docEntry, ok bool) {
 		}
 		if ct := s.cellTypeOf(q); ct != "" && s.decls[ct+"."+name] != nil {
 			d := s.decls[ct+"."+name]
-			return ct + "." + name, docEntry{sig: declSignature(d), doc: fmt.Sprintf("Declared in cell %d, line %d.", d.cell, d.line)}, true
+			return ct + "." + name, docEntry{sig: declSignature(d), doc: d.where()}, true
 		}
 		return "", docEntry{}, false
 	}
 	if d := s.decls[name]; d != nil {
 		e := docEntry{sig: declSignature(d)}
-		e.doc = fmt.Sprintf("Declared in cell %d, line %d.", d.cell, d.line)
+		e.doc = d.where()
 		if v, ok := s.global(name); ok && v.CanInterface() {
 			e.doc = fmt.Sprintf("%s = %v\n\n%s", v.Type(), v.Interface(), e.doc)
 		}
@@ -252,6 +252,16 @@ func (s *Session) describe(q, name string) (title string, e docEntry, ok bool) {
 	}
 	return "", docEntry{}, false
 }
+
+// packageNamed returns the import path of the package a cell sees as
+// name, unless a cell declared name itself (which then shadows it).
+func (s *Session) packageNamed(name string) (path string, ok bool) {
+	path, ok = s.pkgs[name]
+	return path, ok && s.decls[name] == nil
+}
+
+// where says where a cell declared d.
+func (d *decl) where() string { return fmt.Sprintf("Declared in cell %d, line %d.", d.cell, d.line) }
 
 // declSignature is a cell declaration without its body.
 func declSignature(d *decl) string {
