@@ -1,9 +1,6 @@
 package session
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // The semicolons of for/if/switch headers are not statement ends.
 func TestSplitHeaders(t *testing.T) {
@@ -31,14 +28,5 @@ func TestSplitHeaders(t *testing.T) {
 	}
 	if _, _, err := splitCell("for i := 0; i < ; i++ {}"); err == nil {
 		t.Error("a for header with a missing operand parsed")
-	}
-}
-
-func TestCollapseRepeats(t *testing.T) {
-	t.Parallel()
-	got := collapseRepeats([]string{"panic: x", "    at f (1:2)", "    at f (1:2)", "    at f (1:2)", "    at main"})
-	want := []string{"panic: x", "    at f (1:2)", "    … the line above 2 more times", "    at main"}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("collapseRepeats = %q, want %q", got, want)
 	}
 }
