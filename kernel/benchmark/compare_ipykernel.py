@@ -7,18 +7,29 @@ python3-ipykernel):
 
 For each kernel it measures, in one run, interleaved so both see the same
 machine load:
-  * start: from KernelManager.start_kernel() to the first kernel_info_reply;
+  * start: from KernelManager.start_kernel() to the first kernel_info_reply
+    (a kernel_info_request sent as soon as the client's channels are up;
+    jupyter_client's wait_for_ready would add its own waits: it flushes
+    iopub until 0.2 s pass with no message);
   * round trip: a trivial execute_request until its execute_reply and the
     idle status (p50 and p99 over --rounds requests);
   * a cell printing 200,000 lines: wall time until idle, lines received
     (all must arrive), and the peak RSS (VmHWM) of the kernel's process tree.
 It prints a table and the gradbook/ipykernel ratios against the targets.
+
+With --floor it also runs kernel/benchmark/nullkernel (built with go build),
+a kernel that answers through gradbook's protocol layer but runs nothing:
+its start and round trip are the floor that the client's own work and the
+protocol handling put under any kernel written with that layer.
 """
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 from jupyter_client.manager import KernelManager
@@ -32,6 +43,7 @@ KERNELS = {
         "trivial": "pass",
         "lines": "for i in range(%d):\n    print(i)",
     },
+    "gradbook-null": {"trivial": "", "lines": None},
 }
 TARGETS = {"start": 0.1, "p50": 0.25, "p99": 0.5, "lines_time": 0.5}
 
@@ -109,8 +121,13 @@ class Subject:
         self.km.start_kernel()
         self.kc = self.km.client()
         self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=120)  # first kernel_info_reply
+        msg_id = self.kc.kernel_info()
+        while True:
+            reply = self.kc.get_shell_msg(timeout=120)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
         self.start_s = time.perf_counter() - t0
+        self.kc.wait_for_ready(timeout=120)  # iopub connected too
         self.pid = self.km.provisioner.process.pid if self.km.provisioner else self.km.kernel.pid
 
     def round_trip(self):
@@ -130,6 +147,21 @@ class Subject:
         self.km.shutdown_kernel(now=False)
 
 
+def install_null_kernel():
+    """Build nullkernel and install a kernelspec "gradbook-null" for it in a
+    temporary directory put first on JUPYTER_PATH."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    tmp = tempfile.mkdtemp(prefix="gradbook-null-")
+    exe = os.path.join(tmp, "nullkernel")
+    subprocess.run(["go", "build", "-o", exe, "./kernel/benchmark/nullkernel"], cwd=root, check=True)
+    spec = os.path.join(tmp, "kernels", "gradbook-null")
+    os.makedirs(spec)
+    with open(os.path.join(spec, "kernel.json"), "w") as f:
+        json.dump({"argv": [exe, "{connection_file}"], "display_name": "null (gradbook's protocol layer)",
+                   "language": "go", "interrupt_mode": "message"}, f)
+    os.environ["JUPYTER_PATH"] = tmp + os.pathsep + os.environ.get("JUPYTER_PATH", "")
+
+
 def pct(values, p):
     values = sorted(values)
     k = (len(values) - 1) * p / 100
@@ -142,9 +174,13 @@ def main():
     ap.add_argument("--rounds", type=int, default=1000)
     ap.add_argument("--lines", type=int, default=200_000)
     ap.add_argument("--starts", type=int, default=5, help="kernel starts per kernel (median)")
+    ap.add_argument("--floor", action="store_true", help="also time nullkernel (start, round trip)")
     args = ap.parse_args()
 
     names = ["gradbook", "python3"]
+    if args.floor:
+        install_null_kernel()
+        names.append("gradbook-null")
     starts = {n: [] for n in names}
     for _ in range(args.starts):
         for n in names:
@@ -163,7 +199,7 @@ def main():
         for n in names:
             trips[n].append(subjects[n].round_trip())
     lines = {}
-    for n in names:
+    for n in names[:2]:
         elapsed, got, rss = subjects[n].lines(args.lines)
         if got != args.lines:
             print(f"{n}: only {got} of {args.lines} lines arrived", file=sys.stderr)
@@ -177,10 +213,9 @@ def main():
             "start": statistics.median(starts[n]),
             "p50": pct(trips[n], 50),
             "p99": pct(trips[n], 99),
-            "lines_time": lines[n][0],
-            "lines_got": lines[n][1],
-            "rss_mib": lines[n][2] / 1024,
         }
+        if n in lines:
+            rows[n].update(lines_time=lines[n][0], lines_got=lines[n][1], rss_mib=lines[n][2] / 1024)
     g, p = rows["gradbook"], rows["python3"]
     print(f"{'':28}{'gradbook':>12}{'ipykernel':>12}{'ratio':>8}{'target':>9}")
     fmt = "{:28}{:>12}{:>12}{:>8.3f}{:>9}"
@@ -195,6 +230,12 @@ def main():
     print(fmt.format("%d-line cell: peak RSS" % args.lines, "%.1f MiB" % g["rss_mib"], "%.1f MiB" % p["rss_mib"],
                      g["rss_mib"] / p["rss_mib"], "—"))
     print(f"lines received: gradbook {g['lines_got']}, ipykernel {p['lines_got']} (of {args.lines})")
+    if args.floor:
+        f = rows["gradbook-null"]
+        print("floor: nullkernel (gradbook's protocol layer, runs nothing), ratio to ipykernel:")
+        print(fmt.format("  start → kernel_info_reply", "%.1f ms" % (f["start"] * 1e3), "", f["start"] / p["start"], ""))
+        print(fmt.format("  execute round trip p50", "%.3f ms" % (f["p50"] * 1e3), "", f["p50"] / p["p50"], ""))
+        print(fmt.format("  execute round trip p99", "%.3f ms" % (f["p99"] * 1e3), "", f["p99"] / p["p99"], ""))
     print(f"rounds: {args.rounds}, starts: {args.starts} (median), python {sys.version.split()[0]}")
     ok = (g["start"] / p["start"] <= TARGETS["start"] and g["p50"] / p["p50"] <= TARGETS["p50"]
           and g["p99"] / p["p99"] <= TARGETS["p99"] and g["lines_time"] / p["lines_time"] <= TARGETS["lines_time"]
