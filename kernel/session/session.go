@@ -58,10 +58,16 @@ import (
 
 // Options configures a Session.
 type Options struct {
-	Stdout, Stderr *os.File  // where cell output goes (pipes in the worker); nil: os.Stdout, os.Stderr
-	Stdin          io.Reader // what os.Stdin / fmt.Scan read in cells; nil: reads fail with ErrNoInput
-	Sandbox        bool      // grading mode: no net, exec, signals, file writes outside TempDir
-	TempDir        string
+	// Stdout is where what cells write with fmt.Print* or to os.Stdout
+	// goes (in the worker, a buffer in front of fd 1); nil: os.Stdout.
+	// When it is not an *os.File, os.Stdout in cells is a value of the
+	// session's own type with *os.File's writing methods, so that
+	// fmt.Println and fmt.Fprintln(os.Stdout, …) stay in order.
+	Stdout  io.Writer
+	Stderr  *os.File  // where cells' stderr goes (a pipe in the worker); nil: os.Stderr
+	Stdin   io.Reader // what os.Stdin / fmt.Scan read in cells; nil: reads fail with ErrNoInput
+	Sandbox bool      // grading mode: no net, exec, signals, file writes outside TempDir
+	TempDir string
 
 	// StopTimeout bounds how long Execute waits, after an interrupt, for
 	// the interpreter to really stop; past it the Session is Stuck.
@@ -342,8 +348,13 @@ func (s *Session) overrides() interp.Exports {
 		}
 	}
 	var stdin io.Reader = s.input
+	osSyms := map[string]reflect.Value{"Exit": reflect.ValueOf(func(code int) { panic(ExitError{Code: code}) })}
+	if _, isFile := s.opts.Stdout.(*os.File); !isFile {
+		out := &stdoutFile{w: s.opts.Stdout}
+		osSyms["Stdout"] = reflect.ValueOf(&out).Elem()
+	}
 	return interp.Exports{
-		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(ExitError{Code: code}) })},
+		"os/os":     osSyms,
 		"time/time": {"Sleep": reflect.ValueOf(sleep)},
 		"gradbook.kernel/" + stdinPkg + "/" + stdinPkg: {
 			"Stdin":      reflect.ValueOf(&stdin).Elem(),

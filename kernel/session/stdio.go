@@ -147,3 +147,32 @@ func (in *inputReader) takeErr() error {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// stdoutFile is os.Stdout in cells when the session's stdout is not a
+// file (the worker's buffer): it writes where fmt.Println writes, so the
+// two keep their order, and has the writing methods of *os.File that
+// cells use on os.Stdout.
+type stdoutFile struct{ w io.Writer }
+
+// Write writes p to the cell's stdout.
+func (f *stdoutFile) Write(p []byte) (int, error) { return f.w.Write(p) }
+
+// WriteString writes s to the cell's stdout.
+func (f *stdoutFile) WriteString(s string) (int, error) { return io.WriteString(f.w, s) }
+
+// Sync flushes what is buffered.
+func (f *stdoutFile) Sync() error {
+	if fl, ok := f.w.(interface{ Flush() error }); ok {
+		return fl.Flush()
+	}
+	return nil
+}
+
+// Close does nothing: a cell cannot close the notebook's output.
+func (f *stdoutFile) Close() error { return nil }
+
+// Name is os.Stdout's name.
+func (f *stdoutFile) Name() string { return "/dev/stdout" }
+
+// Fd is os.Stdout's file descriptor; writes to it bypass the buffer.
+func (f *stdoutFile) Fd() uintptr { return os.Stdout.Fd() }

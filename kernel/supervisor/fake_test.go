@@ -25,8 +25,8 @@ const envFakeWorker = "GRADBOOK_TEST_FAKE_WORKER"
 func TestMain(m *testing.M) {
 	if os.Getenv(envFakeWorker) == "1" {
 		err := worker.Main(worker.Setup{
-			New: func(stdin io.Reader) (worker.Interpreter, error) {
-				return &fakeInterp{vars: map[string]string{}, stdin: bufio.NewReader(stdin)}, nil
+			New: func(stdin io.Reader, stdout io.Writer) (worker.Interpreter, error) {
+				return &fakeInterp{vars: map[string]string{}, stdin: bufio.NewReader(stdin), out: stdout}, nil
 			},
 			IsComplete: func(code string) (string, string) {
 				if strings.HasSuffix(code, "{") {
@@ -62,6 +62,7 @@ type fakeInterp struct {
 	mu    sync.Mutex
 	vars  map[string]string
 	stdin *bufio.Reader
+	out   io.Writer // the worker's stdout (buffered, see worker.OutBuffer)
 	stuck bool
 }
 
@@ -88,12 +89,12 @@ func (f *fakeInterp) Execute(ctx context.Context, code string) session.Result {
 			}
 			res.Data = map[string]any{"text/plain": v}
 		case "echo":
-			fmt.Println(arg)
+			fmt.Fprintln(f.out, arg)
 		case "eprint":
 			fmt.Fprintln(os.Stderr, arg)
 		case "print":
 			n, _ := strconv.Atoi(arg)
-			w := bufio.NewWriterSize(os.Stdout, 4096)
+			w := bufio.NewWriterSize(f.out, 4096)
 			for i := range n {
 				fmt.Fprintf(w, "line %d\n", i)
 			}
@@ -107,13 +108,13 @@ func (f *fakeInterp) Execute(ctx context.Context, code string) session.Result {
 		case "clear":
 			displaySink(display.Event{Kind: "clear", Wait: true})
 		case "input":
-			fmt.Print("name? ")
+			fmt.Fprint(f.out, "name? ")
 			s, err := f.stdin.ReadString('\n')
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "read failed:", err)
 				continue
 			}
-			fmt.Println("got:", strings.TrimSpace(s))
+			fmt.Fprintln(f.out, "got:", strings.TrimSpace(s))
 		case "gopanic":
 			go func() { panic("bg") }()
 			time.Sleep(time.Hour)

@@ -109,6 +109,16 @@ func (s *Supervisor) startProc() (*proc, error) {
 		return nil, fmt.Errorf("supervisor: create pipe: %w", err)
 	}
 
+	// The worker's stdout buffer, shared so that what a dying worker
+	// buffered still arrives (worker.OutBuffer). Without one the worker
+	// writes stdout unbuffered.
+	outBuf, outMem, err := worker.NewSharedOut()
+	if err != nil {
+		s.logf("supervisor: %v; cell output will be unbuffered", err)
+	} else {
+		files = append(files, outBuf)
+	}
+
 	cmd := exec.Command(s.opts.Command[0], s.opts.Command[1:]...)
 	cmd.Env = append(os.Environ(), s.opts.Env...)
 	cmd.Env = append(cmd.Env,
@@ -122,18 +132,28 @@ func (s *Supervisor) startProc() (*proc, error) {
 	}
 	cmd.Stdout, cmd.Stderr = outW, errW
 	cmd.ExtraFiles = []*os.File{reqR, evW} // fd 3, fd 4
+	if outBuf != nil {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, outBuf) // fd 5
+		cmd.Env = append(cmd.Env, worker.EnvOutBuffer+"=1")
+	}
 	// Its own process group: a terminal's Ctrl-C reaches the kernel only
 	// (which turns it into an interrupt), and a kill reaches whatever the
 	// cell started.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		closeAll()
+		if outMem != nil {
+			worker.Unmap(outMem)
+		}
 		return nil, fmt.Errorf("supervisor: start worker %s: %w", s.opts.Command[0], err)
 	}
 	reqR.Close()
 	evW.Close()
 	outW.Close()
 	errW.Close()
+	if outBuf != nil {
+		outBuf.Close() // the mapping stays
+	}
 
 	p := &proc{
 		s:       s,
@@ -146,8 +166,8 @@ func (s *Supervisor) startProc() (*proc, error) {
 		exited:  make(chan struct{}),
 	}
 	p.readyOnce = sync.OnceFunc(func() { close(p.ready) })
-	p.stdout = newPump("stdout", outR, token, s.sink, s.opts.FlushSize, s.opts.FlushInterval, nil)
-	p.stderr = newPump("stderr", errR, token, s.sink, s.opts.FlushSize, s.opts.FlushInterval, p.tail)
+	p.stdout = newPump("stdout", outR, token, s.sink, s.opts.FlushSize, s.opts.FlushInterval, nil, outMem)
+	p.stderr = newPump("stderr", errR, token, s.sink, s.opts.FlushSize, s.opts.FlushInterval, p.tail, nil)
 	go p.serve(evR)
 	go s.watch(p)
 	return p, nil

@@ -26,6 +26,7 @@ type pump struct {
 	interval time.Duration
 	items    chan item
 	tail     *tail       // nil, or keeps the last bytes (for crash reports)
+	leftover []byte      // stdout: the worker's shared buffer (worker.OutBuffer), read at end of file
 	dump     *dumpFilter // stderr: drops the runtime's stack dump of a dying worker
 
 	mu        sync.Mutex
@@ -43,10 +44,10 @@ type item struct {
 	mark uint64
 }
 
-func newPump(name string, r io.ReadCloser, token string, s *sink, size int, interval time.Duration, t *tail) *pump {
+func newPump(name string, r io.ReadCloser, token string, s *sink, size int, interval time.Duration, t *tail, leftover []byte) *pump {
 	p := &pump{
 		name: name, r: r, split: worker.NewSplitter(token), sink: s,
-		size: size, interval: interval, tail: t,
+		size: size, interval: interval, tail: t, leftover: leftover,
 		items: make(chan item, 4),
 		done:  make(chan struct{}),
 	}
@@ -79,6 +80,15 @@ func (p *pump) read() {
 			p.split.Split(buf[:n], data, mark)
 		}
 		if err != nil {
+			if p.leftover != nil {
+				// The worker is gone (it held the pipe open): what it
+				// buffered and never wrote comes after all it wrote.
+				if b := worker.Pending(p.leftover); len(b) > 0 {
+					p.split.Split(b, data, mark)
+				}
+				worker.Unmap(p.leftover)
+				p.leftover = nil
+			}
 			p.split.Flush(data)
 			if p.dump != nil {
 				p.dump.flush(send)

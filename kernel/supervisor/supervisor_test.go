@@ -203,9 +203,15 @@ func TestHostile(t *testing.T) {
 				time.AfterFunc(200*time.Millisecond, cancel)
 			}
 			start := time.Now()
-			r := s.Execute(ctx, jupyter.ExecuteRequest{Code: "echo before\n" + c.code}, &fakeOutput{})
+			out := &fakeOutput{}
+			r := s.Execute(ctx, jupyter.ExecuteRequest{Code: "echo before\n" + c.code}, out)
 			if r.Error == nil {
 				t.Fatalf("no error")
+			}
+			// Printed just before the worker died, so still in its
+			// stdout buffer: it must arrive all the same.
+			if got := out.text("stdout"); got != "before\n" {
+				t.Errorf("stdout %q, want %q", got, "before\n")
 			}
 			if r.Error.Name != c.ename {
 				t.Errorf("ename %q, want %q (%s)", r.Error.Name, c.ename, r.Error.Value)

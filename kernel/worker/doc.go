@@ -17,10 +17,15 @@
 //	fd 2  a pipe: the cell's stderr, read by the supervisor
 //	fd 3  requests, supervisor → worker (frames)
 //	fd 4  events, worker → supervisor (frames)
+//	fd 5  the shared stdout buffer (when GRADBOOK_WORKER_OUTBUF=1)
 //
-// Both compiled and interpreted code write straight to fd 1 and 2, so
-// nothing the worker prints is lost, even when the process dies right
-// after (the runtime's own "fatal error: stack overflow" ends up on fd 2).
+// What cells print on stdout (fmt.Print*, os.Stdout) is gathered in an
+// OutBuffer that lives in a mapping of fd 5 shared with the supervisor,
+// and written to fd 1 in large pieces; when the worker dies, the
+// supervisor reads what the buffer still held after draining fd 1, so
+// nothing printed is lost (see OutBuffer). Compiled code that writes to
+// fd 1 itself, and everything on fd 2, goes straight to the pipes (the
+// runtime's own "fatal error: stack overflow" ends up on fd 2).
 // When fd 3 reaches end of file the kernel is gone and the worker exits.
 //
 // # Frames
@@ -59,7 +64,7 @@
 // everything a cell printed before a display_data, input_request or
 // execute_result that followed it. Before sending a display, input_request
 // or reply event, the worker writes a sync marker (Marker) carrying a
-// sequence number to both fd 1 and fd 2 and puts the same number in the
+// sequence number to both fd 1 (flushing the stdout buffer) and fd 2 and puts the same number in the
 // event's Sync field. The supervisor strips markers from the streams
 // (Splitter), and delivers an event only after both streams have been read
 // and flushed up to its marker. A marker is short enough to be written to a

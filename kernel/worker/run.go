@@ -26,7 +26,7 @@ var ErrNotWorker = errors.New("worker: not started by the gradbook kernel (inter
 // Setup is what Main needs from the caller: how to build the
 // interpreter, answer is_complete, and receive display events.
 type Setup struct {
-	New        func(stdin io.Reader) (Interpreter, error)
+	New        func(stdin io.Reader, stdout io.Writer) (Interpreter, error)
 	IsComplete func(code string) (status, indent string)
 	// SetDisplaySink, when set, is called with the function that sends
 	// display events to the front end (display.SetSink).
@@ -58,10 +58,16 @@ func Main(setup Setup) error {
 	if reqs == nil || events == nil {
 		return ErrNotWorker
 	}
+	var stdout io.Writer = os.Stdout
+	if os.Getenv(EnvOutBuffer) == "1" {
+		if mem, err := MapOut(os.NewFile(5, "stdout-buffer")); err == nil {
+			stdout = NewOutBuffer(mem, os.Stdout)
+		}
+	}
 	w := New(Config{
 		Requests:   reqs,
 		Events:     events,
-		Stdout:     os.Stdout,
+		Stdout:     stdout,
 		Stderr:     os.Stderr,
 		Token:      token,
 		New:        setup.New,

@@ -33,12 +33,14 @@ type Interpreter interface {
 type Config struct {
 	Requests io.Reader // frames from the supervisor (fd 3)
 	Events   io.Writer // frames to the supervisor (fd 4)
-	// Stdout and Stderr are the worker's fd 1 and 2, where markers go.
+	// Stdout and Stderr are where cell output and markers go: fd 1 (or
+	// the OutBuffer in front of it) and fd 2.
 	Stdout, Stderr io.Writer
 	Token          string // marker token, from the supervisor
 	// New builds the interpreter. Cell code reading stdin reads stdin,
-	// which turns each read into an input request to the front end.
-	New func(stdin io.Reader) (Interpreter, error)
+	// which turns each read into an input request to the front end; cell
+	// output goes to stdout (Config.Stdout).
+	New func(stdin io.Reader, stdout io.Writer) (Interpreter, error)
 	// IsComplete answers is_complete requests (session.IsComplete).
 	IsComplete func(code string) (status, indent string)
 }
@@ -92,7 +94,7 @@ func New(cfg Config) *Worker {
 // for shutdown; then it returns nil. A cell may still be running when
 // Serve returns: the caller should exit the process.
 func (w *Worker) Serve() error {
-	interp, err := w.cfg.New(w.stdin)
+	interp, err := w.cfg.New(w.stdin, w.cfg.Stdout)
 	if err != nil {
 		w.Logf("cannot start the interpreter: %v", err)
 		return fmt.Errorf("worker: start interpreter: %w", err)
@@ -167,6 +169,14 @@ func (w *Worker) Display(e display.Event) {
 	w.sendSynced(Event{Op: EvDisplay, ID: id, Display: &e})
 }
 
+// Flush writes out buffered stdout (see OutBuffer), if Config.Stdout
+// buffers.
+func (w *Worker) Flush() {
+	if f, ok := w.cfg.Stdout.(interface{ Flush() error }); ok {
+		_ = f.Flush()
+	}
+}
+
 // Logf sends a line to the kernel's log.
 func (w *Worker) Logf(format string, args ...any) {
 	_ = w.events.Write(Event{Op: EvLog, Message: fmt.Sprintf(format, args...)})
@@ -190,6 +200,7 @@ func (w *Worker) sendSynced(e Event) {
 	w.seq++
 	m := Marker(w.cfg.Token, w.seq)
 	_, _ = w.cfg.Stdout.Write(m)
+	w.Flush()
 	_, _ = w.cfg.Stderr.Write(m)
 	e.Sync = w.seq
 	if err := w.events.Write(e); err != nil {

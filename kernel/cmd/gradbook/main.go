@@ -204,8 +204,8 @@ func installCmd(args []string) error {
 func workerCmd() error {
 	sources := gradbook.Sources()
 	return worker.Main(worker.Setup{
-		New: func(stdin io.Reader) (worker.Interpreter, error) {
-			return session.New(session.Options{Stdin: stdin, Sources: sources})
+		New: func(stdin io.Reader, stdout io.Writer) (worker.Interpreter, error) {
+			return session.New(session.Options{Stdin: stdin, Stdout: stdout, Sources: sources})
 		},
 		IsComplete:     session.IsComplete,
 		SetDisplaySink: func(f func(display.Event)) { display.SetSink(f) },
