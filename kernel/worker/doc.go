@@ -64,8 +64,8 @@
 // everything a cell printed before a display_data, input_request or
 // execute_result that followed it. Before sending a display, input_request
 // or reply event, the worker writes a sync marker (Marker) carrying a
-// sequence number to both fd 1 (flushing the stdout buffer) and fd 2 and puts the same number in the
-// event's Sync field. The supervisor strips markers from the streams
+// sequence number to both fd 1 (through the stdout buffer, which it then
+// flushes) and fd 2, and puts the same number in the event's Sync field. The supervisor strips markers from the streams
 // (Splitter), and delivers an event only after both streams have been read
 // and flushed up to its marker. A marker is short enough to be written to a
 // pipe atomically, and carries a random per-worker token so that cell
