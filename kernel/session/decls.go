@@ -237,8 +237,20 @@ func (s *Session) global(name string) (reflect.Value, bool) {
 	if d := s.decls[name]; d == nil || (d.kind != "var" && d.kind != "const") {
 		return reflect.Value{}, false
 	}
-	v, ok := s.in.Globals()[name]
+	v, ok := s.globals()[name]
 	return v, ok && v.IsValid()
+}
+
+// globals is the interpreter's Globals, or nil while it cannot list
+// them: after a failed compile added a name the frame does not hold
+// yet, yaegi's Globals panics until the next successful Eval.
+func (s *Session) globals() (g map[string]reflect.Value) {
+	defer func() {
+		if recover() != nil {
+			g = nil
+		}
+	}()
+	return s.in.Globals()
 }
 
 // globalIsInt reports whether a global of earlier cells holds an integer.

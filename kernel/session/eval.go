@@ -43,6 +43,13 @@ type step struct {
 	// retried marks the steps of a unit rewritten again after yaegi
 	// failed on it (see execute).
 	retried bool
+	// A top-level := of as many values as names: its line directive, the
+	// names, and the right-hand sides (rewritten text and syntax), for
+	// typedDefine.
+	pos      string
+	defLHS   []string
+	defRHS   []string
+	defExprs []ast.Expr
 }
 
 // Execute runs one cell and returns its value and error. It returns when
@@ -150,12 +157,25 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 				}
 			}
 		}
+		if st.kind == stepStmt && st.defLHS != nil && s.selfReferent(st) {
+			// x := x * 2, x from before: yaegi would read the new x (0).
+			src, derr := s.typedDefine(ctx, st)
+			switch {
+			case derr == nil:
+				st.src, st.retried = src, true
+			case !errors.Is(derr, errNoFallback):
+				res.Err = s.cellError(ctx, code, st, derr)
+			}
+			if res.Err != nil {
+				break
+			}
+		}
 		v, err := s.in.EvalWithContext(ctx, st.src)
 		if err != nil && st.kind == stepValue && st.probe != "" && (isCompileError(err) || compilePanic(err) != "") {
 			st.kind = stepStmt // a call with no single value: run it as a statement
 			v, err = s.in.EvalWithContext(ctx, st.plain)
 		}
-		if err != nil && st.kind == stepValue && isNilType(err) {
+		if err != nil && st.kind == stepValue && (isNilType(err) || isDefinitionLoop(err)) {
 			// yaegi cannot type a := of some values (a generic call's
 			// result): bind it as an any instead (no String() probe then).
 			// Nothing ran: the error came from the compiler.
@@ -177,6 +197,23 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			steps = append(steps[:k], append(again, steps[k+1:]...)...)
 			k--
 			continue
+		}
+		if err != nil && st.defLHS != nil && !st.retried && (isDefinitionLoop(err) || isNilType(err) ||
+			isNilDeref(err) && !hasCall(st.defExprs)) {
+			// x := g[0] with g from compiled code (see typedDefine).
+			// The error came from the compiler, or, for a nil pointer
+			// dereference, may have come from running expressions that
+			// call nothing: evaluating them again changes nothing.
+			src, derr := s.typedDefine(ctx, st)
+			switch {
+			case derr == nil:
+				v, err = s.in.EvalWithContext(ctx, src)
+			case !errors.Is(derr, errNoFallback):
+				err = derr
+			}
+			if err == nil && st.kind == stepValue {
+				v = s.globals()[lastVar]
+			}
 		}
 		if err != nil {
 			res.Err = s.cellError(ctx, code, st, err)
@@ -262,7 +299,8 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 				vs := step{kind: stepValue, u: u,
 					src:     "{}\n" + lastVar + " := \n" + pos + text,
 					plain:   "{}\n" + pos + text,
-					anyWrap: "{}\n" + lastVar + " := func() any { return " + strings.Replace(pos, "//line", "/*line", 1)[:len(pos)-1] + "*/" + text + "\n}()"}
+					anyWrap: "{}\n" + lastVar + " := func() any { return " + strings.Replace(pos, "//line", "/*line", 1)[:len(pos)-1] + "*/" + text + "\n}()",
+					pos:     pos, defLHS: []string{lastVar}, defRHS: []string{r.render(0, u.off(st.X.End()))}, defExprs: []ast.Expr{st.X}}
 				if c, isCall := st.X.(*ast.CallExpr); isCall {
 					// The call alone, without a trailing // comment that
 					// would swallow the closing parenthesis below.
@@ -277,10 +315,23 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 			}
 			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + text})
 		case *ast.AssignStmt:
+			def := step{kind: stepStmt, u: u, src: "{}\n" + pos + text}
 			if r2 := commaOk(r, st); r2 != "" {
-				text = r2
+				def.src = "{}\n" + pos + r2
+			} else if st.Tok == token.DEFINE && len(st.Lhs) == len(st.Rhs) {
+				def.pos = pos
+				for i, l := range st.Lhs {
+					id, ok := l.(*ast.Ident)
+					if !ok {
+						def.defLHS = nil
+						break
+					}
+					def.defLHS = append(def.defLHS, id.Name)
+					def.defRHS = append(def.defRHS, r.render(u.off(st.Rhs[i].Pos()), u.off(st.Rhs[i].End())))
+					def.defExprs = append(def.defExprs, st.Rhs[i])
+				}
 			}
-			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + text})
+			steps = append(steps, def)
 		default:
 			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + text})
 		}

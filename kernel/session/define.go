@@ -1,0 +1,303 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// # Top-level := of an element of a compiled value
+//
+// yaegi cannot type a global defined from an index into a value whose
+// type came from compiled code: after `g := t.Data()` (a []float64 made
+// by autodiff) or `xs := strings.Fields(s)`, the cell `y := g[0]` fails
+// with "constant definition loop", and `y := g[0] * 2` with "nil type".
+// The same statements work inside a function, and `var y float64 =
+// g[0]` works at top level. So when a top-level := fails that way, the
+// session evaluates its right-hand sides once, inside a func literal,
+// into a temporary []any, finds each one's type (statically where the
+// expression is a chain of globals, fields and indexes, else from the
+// value), and defines each name with `var name T` from the temporary.
+
+// typedDefine is the fallback for a define step (st.defLHS set): it
+// returns the source that defines the names with explicit types. When
+// every right-hand side has a static type (see staticType) it is `var
+// name T = rhs`; otherwise the right-hand sides are evaluated first, once,
+// into a temporary, and the types taken from the values. A non-nil error
+// is the cell's result: a right-hand side failed, or a type has no name a
+// cell can write.
+func (s *Session) typedDefine(ctx context.Context, st step) (src string, err error) {
+	// The failed compile left the frame short of a slot (see globals):
+	// any successful Eval makes it whole again.
+	s.in.EvalWithContext(context.Background(), "{}\n_ = 0")
+	types := make([]reflect.Type, len(st.defLHS))
+	static := true
+	for i, e := range st.defExprs {
+		types[i] = s.staticType(e)
+		static = static && types[i] != nil
+	}
+	if static && !mentions(st.defExprs, st.defLHS) {
+		var b strings.Builder
+		b.WriteString("{}\n")
+		for i, name := range st.defLHS {
+			ts, err := s.typeString(types[i])
+			if err != nil {
+				return "", s.untypable(st, i, err)
+			}
+			if name == "_" {
+				name = s.fresh("gbDiscard")
+			}
+			fmt.Fprintf(&b, "%svar %s %s = %s\n", st.pos, name, ts, st.defRHS[i])
+		}
+		return b.String(), nil
+	}
+	tmp := s.fresh("gbDefine")
+	pos := strings.Replace(st.pos, "//line", "/*line", 1)
+	pos = pos[:len(pos)-1] + "*/"
+	init := "{}\n" + tmp + " := func() []any { return []any{" + pos + strings.Join(st.defRHS, ", ") + "} }()"
+	if _, err := s.in.EvalWithContext(ctx, init); err != nil {
+		if isNilType(err) {
+			return "", errNoFallback // the statement's own error says more
+		}
+		return "", err
+	}
+	release := "{}\n" + tmp + " = nil"
+	var vals []any
+	if v, ok := s.globals()[tmp]; ok && v.IsValid() {
+		vals, _ = v.Interface().([]any)
+	}
+	var b strings.Builder
+	b.WriteString("{}\n")
+	for i, name := range st.defLHS {
+		if i >= len(vals) {
+			break
+		}
+		t := types[i]
+		if t == nil && vals[i] != nil {
+			t = reflect.TypeOf(vals[i])
+		}
+		ts, err := s.typeString(t)
+		if err != nil {
+			s.in.EvalWithContext(context.Background(), release)
+			return "", s.untypable(st, i, err)
+		}
+		if name == "_" {
+			continue
+		}
+		el := tmp + "[" + strconv.Itoa(i) + "]"
+		if t.Kind() == reflect.Interface {
+			fmt.Fprintf(&b, "var %s %s\nif %s != nil { %s = %s.(%s) }\n", name, ts, el, name, el, ts)
+		} else {
+			fmt.Fprintf(&b, "var %s %s = %s.(%s)\n", name, ts, el, ts)
+		}
+	}
+	return b.String() + tmp + " = nil", nil
+}
+
+// errNoFallback says that typedDefine could not compile the right-hand
+// sides either: the statement's own error is the one to report.
+var errNoFallback = errors.New("session: no typed define")
+
+// untypable is the error for right-hand side i of st, whose type cannot
+// be written in a cell.
+func (s *Session) untypable(st step, i int, why error) error {
+	at := strings.TrimSuffix(strings.TrimPrefix(st.pos, "//line _.go:"), "\n")
+	return fmt.Errorf("%s: the Go interpreter cannot infer the type of %s here (%v); declare it with its type: var %s T = %s",
+		at, st.defRHS[i], why, st.defLHS[i], st.defRHS[i])
+}
+
+// selfReferent reports whether the define step st reads one of the
+// globals it redefines (x := x * 2).
+func (s *Session) selfReferent(st step) bool {
+	for _, name := range st.defLHS {
+		if _, ok := s.global(name); ok && mentions(st.defExprs, []string{name}) {
+			return true
+		}
+	}
+	return false
+}
+
+// mentions reports whether any of es uses one of names.
+func mentions(es []ast.Expr, names []string) bool {
+	found := false
+	for _, e := range es {
+		ast.Inspect(e, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && slices.Contains(names, id.Name) {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// staticType returns the static type of e when e is a global, or a
+// chain of field selections and indexes from one; otherwise nil.
+func (s *Session) staticType(e ast.Expr) reflect.Type {
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return s.staticType(e.X)
+	case *ast.Ident:
+		if v, ok := s.global(e.Name); ok {
+			return v.Type()
+		}
+	case *ast.IndexExpr:
+		t := s.staticType(e.X)
+		if t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Array {
+			t = t.Elem()
+		}
+		if t != nil {
+			switch t.Kind() {
+			case reflect.Slice, reflect.Array, reflect.Map:
+				return t.Elem()
+			case reflect.String:
+				return reflect.TypeFor[byte]()
+			}
+		}
+	case *ast.SelectorExpr:
+		t := s.staticType(e.X)
+		if t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t != nil && t.Kind() == reflect.Struct {
+			if f, ok := t.FieldByName(e.Sel.Name); ok && f.IsExported() {
+				return f.Type
+			}
+		}
+	}
+	return nil
+}
+
+// typeString writes t as a cell would, with the names cells know
+// packages by (ad for autodiff).
+func (s *Session) typeString(t reflect.Type) (string, error) {
+	if t == nil {
+		return "", errors.New("the value is nil")
+	}
+	if t.Name() != "" {
+		if t.PkgPath() == "" {
+			return t.Name(), nil // predeclared: float64, error
+		}
+		if strings.ContainsAny(t.Name(), "[") {
+			return "", fmt.Errorf("%v is an instance of a generic type", t)
+		}
+		name, ok := s.packageName(t.PkgPath())
+		if !ok || !ast.IsExported(t.Name()) {
+			return "", fmt.Errorf("its type %v cannot be named in a cell", t)
+		}
+		return name + "." + t.Name(), nil
+	}
+	elem := func(prefix string, e reflect.Type) (string, error) {
+		es, err := s.typeString(e)
+		return prefix + es, err
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return elem("*", t.Elem())
+	case reflect.Slice:
+		return elem("[]", t.Elem())
+	case reflect.Array:
+		return elem("["+strconv.Itoa(t.Len())+"]", t.Elem())
+	case reflect.Map:
+		k, err := s.typeString(t.Key())
+		if err != nil {
+			return "", err
+		}
+		return elem("map["+k+"]", t.Elem())
+	case reflect.Interface:
+		if t.NumMethod() == 0 {
+			return "any", nil
+		}
+	case reflect.Func:
+		var in, out []string
+		for i := range t.NumIn() {
+			a, err := s.typeString(t.In(i))
+			if err != nil {
+				return "", err
+			}
+			if t.IsVariadic() && i == t.NumIn()-1 {
+				a = "..." + strings.TrimPrefix(a, "[]")
+			}
+			in = append(in, a)
+		}
+		for i := range t.NumOut() {
+			r, err := s.typeString(t.Out(i))
+			if err != nil {
+				return "", err
+			}
+			out = append(out, r)
+		}
+		sig := "func(" + strings.Join(in, ", ") + ")"
+		switch len(out) {
+		case 0:
+		case 1:
+			sig += " " + out[0]
+		default:
+			sig += " (" + strings.Join(out, ", ") + ")"
+		}
+		return sig, nil
+	}
+	return "", fmt.Errorf("its type %v cannot be named in a cell", t)
+}
+
+// packageName returns the name cells use for the package at path p:
+// its preloaded name, else the shortest name it was imported under.
+func (s *Session) packageName(p string) (string, bool) {
+	for name, pp := range Preloaded {
+		if pp == p {
+			return name, true
+		}
+	}
+	var names []string
+	for name, pp := range s.pkgs {
+		if pp == p {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return "", false
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if len(names[i]) != len(names[j]) {
+			return len(names[i]) < len(names[j])
+		}
+		return names[i] < names[j]
+	})
+	return names[0], true
+}
+
+// isNilDeref reports a nil pointer dereference panic: yaegi's compiler
+// dies of one on some of these statements (and so may the statement).
+func isNilDeref(err error) bool {
+	var p interp.Panic
+	return errors.As(err, &p) && strings.Contains(fmt.Sprint(p.Value), "nil pointer dereference")
+}
+
+// hasCall reports whether any of es contains a call (or a conversion,
+// which looks the same).
+func hasCall(es []ast.Expr) bool {
+	found := false
+	for _, e := range es {
+		ast.Inspect(e, func(n ast.Node) bool {
+			if _, ok := n.(*ast.CallExpr); ok {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// isDefinitionLoop reports yaegi's "constant definition loop" (and
+// "variable definition loop") compile errors.
+func isDefinitionLoop(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "definition loop")
+}
