@@ -190,6 +190,7 @@ func JVP(f Func, x, v *Tensor, opts ...Option) (y, jv *Tensor) {
 	if len(v.data) != len(x.data) {
 		panic(fmt.Sprintf("autodiff: JVP: direction v has shape %s, x has shape %s", FormatShape(v.shape), FormatShape(x.shape)))
 	}
+	forwardNestCheck("JVP", x)
 	cfg := newConfig(opts)
 	xx, ctx := seedForward(x, append([]float64(nil), v.data...), 1, cfg.kink)
 	out := f(xx)

@@ -14,6 +14,7 @@ import (
 // finite differences are involved. It panics if f(x) has more than one
 // element. Options: Kink (at a kink the second derivative is taken as 0).
 func Hessian(f Func, x *Tensor, opts ...Option) *Tensor {
+	forwardNestCheck("Hessian", x)
 	cfg := newConfig(opts)
 	n := len(x.data)
 	tan := make([]float64, n*n)

@@ -127,12 +127,21 @@ func Derivative(f Func, x float64, opts ...Option) float64 {
 // (the denominator-layout gradient ∇f; its numerator-layout derivative is
 // the transpose). It uses one reverse pass and leaves x untouched. It panics
 // with an error wrapping ErrNotScalar if f(x) has more than one element.
+//
+// Grad nests inside forward mode: Jacobian(func(x *Tensor) *Tensor {
+// return Grad(f, x) }, x) is the Hessian of f (forward over reverse, which
+// Jacobian picks for such an f), and JVP of it a Hessian–vector product.
+// Reverse mode cannot differentiate a gradient; it panics saying so.
 // Options: Kink.
 func Grad(f Func, x *Tensor, opts ...Option) *Tensor {
 	cfg := newConfig(opts)
+	if x.fwd != nil {
+		return gradForward(f, x, cfg)
+	}
 	xx := x.clone()
 	xx.req = true
 	y := f(xx)
+	nestedCheck("Grad", y)
 	tp, id, err := y.graph("Grad")
 	if errors.Is(err, ErrNoGraph) {
 		return newTensor(xx.shape)
@@ -149,7 +158,69 @@ func Grad(f Func, x *Tensor, opts ...Option) *Tensor {
 		g = newTensor(xx.shape)
 	}
 	g.tape, g.id = nil, -1
+	if x.IsRecorded() {
+		g.ensureMeta().nested = "Grad"
+	}
 	return withKinks(g, kinks, cfg.kink)
+}
+
+// gradForward is Grad for an x that carries forward-mode tangents (Grad
+// inside Jacobian with Forward, JVP or Derivative): the reverse sweep runs
+// as tensor operations, so the gradient carries the tangents of its own
+// derivative (forward over reverse, as Hessian does). Jacobian(func(x)
+// { return Grad(f, x) }, x, Forward) is then the Hessian of f.
+func gradForward(f Func, x *Tensor, cfg config) *Tensor {
+	xx := x.clone()
+	xx.fwd = x.fwd
+	xx.req = true
+	y := f(xx)
+	if len(y.data) != 1 {
+		panic(fmt.Errorf("%w: Grad needs a scalar function, f returned shape %s", ErrNotScalar, FormatShape(y.shape)))
+	}
+	tp, id := y.resolve()
+	if tp == nil {
+		return newTensor(xx.shape)
+	}
+	grads := tp.gradOps(id, Ones(y.shape...), &cfg.kink)
+	_, xi := xx.resolve()
+	g := newTensor(xx.shape)
+	if xi >= 0 && grads[xi] != nil {
+		g = grads[xi]
+	}
+	tp.free()
+	g.tape, g.id = nil, -1
+	return g
+}
+
+// nestedCheck panics when y, the value of a function being differentiated
+// in reverse mode by the transform what, is itself the result of a
+// reverse-mode transform of the recorded input: its derivative would come
+// out as zero.
+func nestedCheck(what string, y *Tensor) {
+	if y.meta == nil || y.meta.nested == "" {
+		return
+	}
+	how := "use ad.Jacobian(f, x, ad.Forward), which runs Grad forward over reverse, or ad.Hessian for the " +
+		"derivatives of a gradient"
+	if y.meta.nested != "Grad" {
+		how = "write uᵀJ as ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(u, f(x))) }, x) and " +
+			"differentiate that with ad.Jacobian(…, ad.Forward)"
+	}
+	panic(fmt.Sprintf("autodiff: %s: f returns the result of ad.%s on the input being differentiated; reverse mode "+
+		"cannot differentiate through it (it would give 0): %s", what, y.meta.nested, how))
+}
+
+// forwardNestCheck panics when x carries the tangents of an outer
+// forward-mode transform (Jacobian with Forward, JVP, Derivative, Hessian)
+// and the transform what cannot pass them on: its result would have
+// derivative zero. Only Grad nests inside forward mode.
+func forwardNestCheck(what string, x *Tensor) {
+	if x.fwd == nil {
+		return
+	}
+	panic(fmt.Sprintf("autodiff: %s inside a forward-mode transform (Jacobian with ad.Forward, JVP, Derivative, Hessian) "+
+		"is not supported: its result would not carry the outer derivative (it would give 0); only ad.Grad nests "+
+		"there (forward over reverse)", what))
 }
 
 // ValueAndGrad returns f(x) and Grad(f, x) from one forward and one reverse
@@ -168,15 +239,20 @@ func ValueAndGrad(f Func, x *Tensor, opts ...Option) (y, grad *Tensor) {
 // as y, or VJP panics. For a scalar f and u = 1 this is the gradient.
 // Options: Kink.
 func VJP(f Func, x, u *Tensor, opts ...Option) (y, uj *Tensor) {
+	forwardNestCheck("VJP", x)
 	cfg := newConfig(opts)
 	xx := x.clone()
 	xx.req = true
 	out := f(xx)
+	nestedCheck("VJP", out)
 	if len(u.data) != len(out.data) {
 		panic(fmt.Sprintf("autodiff: VJP: u has shape %s, f(x) has shape %s", FormatShape(u.shape), FormatShape(out.shape)))
 	}
 	y = out.clone()
 	uj = newTensor(xx.shape)
+	if x.IsRecorded() {
+		uj.ensureMeta().nested = "VJP"
+	}
 	tp, id := out.resolve()
 	if tp == nil && out.req {
 		tp = &tape{}
@@ -206,6 +282,7 @@ func VJP(f Func, x, u *Tensor, opts ...Option) (y, uj *Tensor) {
 // its LaTeX rendering states it. x is not modified. Options: Layout, Mode,
 // Kink.
 func Jacobian(f Func, x *Tensor, opts ...Option) *Tensor {
+	forwardNestCheck("Jacobian", x)
 	cfg := newConfig(opts)
 	n := len(x.data)
 	var y *Tensor
@@ -218,6 +295,37 @@ func Jacobian(f Func, x *Tensor, opts ...Option) *Tensor {
 		mode = Reverse
 		if n < m {
 			mode = Forward
+		}
+	}
+	if mode == Reverse {
+		xx := x.clone()
+		xx.req = true
+		y = f(xx)
+		if y.meta != nil && y.meta.nested != "" && cfg.mode == Auto {
+			// f returns a gradient of its input (Grad inside Jacobian:
+			// a Hessian): only forward mode differentiates it.
+			mode = Forward
+		} else {
+			nestedCheck("Jacobian", y)
+			m := len(y.data)
+			flat = make([]float64, m*n)
+			tp, id := y.resolve()
+			if tp == nil && y.req {
+				tp = &tape{}
+				id = tp.ref(y)
+			}
+			if tp != nil {
+				seed := make([]float64, m*m)
+				for i := 0; i < m; i++ {
+					seed[i*m+i] = 1
+				}
+				b := tp.reverse(id, seed, m, &cfg.kink, false)
+				if _, xi := xx.resolve(); xi >= 0 && b.touched[xi] {
+					copy(flat, b.adj(xi))
+				}
+				b.release()
+				hits = tp.kinks
+			}
 		}
 	}
 	if mode == Forward {
@@ -238,29 +346,6 @@ func Jacobian(f Func, x *Tensor, opts ...Option) *Tensor {
 			}
 		}
 		hits = ctx.hits
-	} else {
-		xx := x.clone()
-		xx.req = true
-		y = f(xx)
-		m := len(y.data)
-		flat = make([]float64, m*n)
-		tp, id := y.resolve()
-		if tp == nil && y.req {
-			tp = &tape{}
-			id = tp.ref(y)
-		}
-		if tp != nil {
-			seed := make([]float64, m*m)
-			for i := 0; i < m; i++ {
-				seed[i*m+i] = 1
-			}
-			b := tp.reverse(id, seed, m, &cfg.kink, false)
-			if _, xi := xx.resolve(); xi >= 0 && b.touched[xi] {
-				copy(flat, b.adj(xi))
-			}
-			b.release()
-			hits = tp.kinks
-		}
 	}
 	res := arrange(flat, y.shape, x.shape, cfg.layout)
 	res.ensureMeta().jac = &jacInfo{layout: cfg.layout, mode: mode, yShape: y.Shape(), xShape: x.Shape(), what: "Jacobian"}

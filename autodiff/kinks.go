@@ -15,6 +15,13 @@ import (
 //	      b gets 1−t                                  (default ½, as PyTorch, JAX)
 //
 // Using a value outside these sets is not a subgradient: the option panics.
+//
+// A Kink value sets all three: a field left out of a literal is 0, not its
+// default (Kink{ReLU: 1} gives Max 0, every tie to the second operand). To
+// change one, start from DefaultKink:
+//
+//	k := ad.DefaultKink
+//	k.ReLU = 1
 type Kink struct {
 	Abs  float64 // ∂|x| at 0, in [−1, 1]
 	ReLU float64 // ∂relu at 0, in [0, 1]

@@ -76,7 +76,7 @@ func (t *Tensor) LaTeX() string {
 		} else {
 			sb.WriteString(`\frac{\partial y}{\partial x} = `)
 		}
-		latexBody(&sb, t)
+		latexBody(&sb, t, j.isRow())
 		if j.what == "Hessian" {
 			sb.WriteString(`\quad\text{(Hessian, ` + DerivShape(j.xShape, j.xShape, Framework) + `)}`)
 		} else {
@@ -84,21 +84,34 @@ func (t *Tensor) LaTeX() string {
 				DerivShape(j.yShape, j.xShape, j.layout) + `)}`)
 		}
 	} else {
-		latexBody(&sb, t)
+		latexBody(&sb, t, false)
 	}
 	sb.WriteString("$")
 	return sb.String()
 }
 
-func latexBody(sb *strings.Builder, t *Tensor) {
+// isRow reports whether a derivative with one dimension is the row (1,n)
+// in its layout (a scalar by a vector in the numerator layout, a vector by
+// a scalar in the denominator layout), which renderings draw as a row.
+func (j *jacInfo) isRow() bool {
+	return j.what != "Hessian" && len(derivDims(j.yShape, j.xShape, j.layout)) == 1 &&
+		strings.HasPrefix(DerivShape(j.yShape, j.xShape, j.layout), "(1,")
+}
+
+// latexBody writes t's numbers: a vector as a column, or as a row when row.
+func latexBody(sb *strings.Builder, t *Tensor, row bool) {
 	switch len(t.shape) {
 	case 0:
 		sb.WriteString(num(t.data[0]))
 	case 1:
+		sep := `\\ `
+		if row {
+			sep = ` & `
+		}
 		sb.WriteString(`\begin{bmatrix}`)
 		for i, v := range t.data {
 			if i > 0 {
-				sb.WriteString(`\\ `)
+				sb.WriteString(sep)
 			}
 			sb.WriteString(num(v))
 		}
@@ -144,7 +157,17 @@ func (t *Tensor) MimeBundle() map[string]any {
 	if t.meta == nil || t.meta.jac == nil {
 		latex = strings.TrimSuffix(latex, "$") + `\quad\text{shape ` + FormatShape(t.shape) + `}$`
 	}
+	for _, h := range t.Kinks() {
+		// The notices String shows, on the formula a front end displays.
+		latex = strings.TrimSuffix(latex, "$") + `\quad\text{` + latexText(h.String()) + `}$`
+	}
 	return map[string]any{"text/latex": latex, "text/plain": t.String()}
+}
+
+// latexText escapes s for \text{…}.
+func latexText(s string) string {
+	return strings.NewReplacer(`\`, `\textbackslash{}`, `{`, `\{`, `}`, `\}`, `_`, `\_`, `%`, `\%`,
+		`&`, `\&`, `#`, `\#`, `$`, `\$`, `^`, `\^{}`, `~`, `\~{}`).Replace(s)
 }
 
 // HTML returns the tensor as an HTML table (a matrix), a row of cells (a
@@ -157,6 +180,14 @@ func (t *Tensor) HTML() string {
 	case 0:
 		sb.WriteString("<tr><td>" + num(t.data[0]) + "</td></tr>")
 	case 1:
+		if t.meta != nil && t.meta.jac != nil && t.meta.jac.isRow() {
+			sb.WriteString("<tr>")
+			for _, v := range t.data {
+				sb.WriteString("<td>" + num(v) + "</td>")
+			}
+			sb.WriteString("</tr>")
+			break
+		}
 		for _, v := range t.data {
 			sb.WriteString("<tr><td>" + num(v) + "</td></tr>")
 		}

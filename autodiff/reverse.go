@@ -13,7 +13,7 @@ var (
 	// ErrNotScalar: Backward needs a one-element output.
 	ErrNotScalar = errors.New("autodiff: Backward from a non-scalar")
 	// ErrFreed: the graph was already used by a Backward and then freed.
-	ErrFreed = errors.New("autodiff: graph already freed by Backward")
+	ErrFreed = errors.New("autodiff: graph already freed")
 	// ErrNoGraph: the tensor does not depend on anything that requires grad.
 	ErrNoGraph = errors.New("autodiff: no graph to differentiate")
 )
@@ -457,7 +457,7 @@ func (t *Tensor) graph(what string) (*tape, int32, error) {
 			"call RequiresGrad() on the inputs before computing with them", ErrNoGraph, what)
 	}
 	if tp.freed || id < 0 {
-		return nil, 0, fmt.Errorf("%w: %s: a Backward already walked this graph and freed its stored "+
+		return nil, 0, fmt.Errorf("%w: %s: an earlier Backward walked this graph and freed its stored "+
 			"intermediate values. Recompute the forward pass (call f again) before the next Backward; "+
 			"note that gradients add up in Grad(), so call ZeroGrad() first unless you want the sum", ErrFreed, what)
 	}

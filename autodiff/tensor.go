@@ -28,6 +28,10 @@ type meta struct {
 	name  string
 	jac   *jacInfo
 	kinks []KinkHit
+	// nested names the transform (Grad, VJP) that made this tensor
+	// from an input an outer reverse-mode transform was recording: its
+	// dependence on that input is lost (see nestedCheck).
+	nested string
 }
 
 // newTensor returns a tensor of the given shape with zeroed data. The shape

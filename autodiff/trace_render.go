@@ -228,7 +228,7 @@ func texValue(v *Tensor) string {
 		return `\text{` + FormatShape(v.shape) + ` tensor}`
 	}
 	var sb strings.Builder
-	latexBody(&sb, v)
+	latexBody(&sb, v, false)
 	return sb.String()
 }
 
