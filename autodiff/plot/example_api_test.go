@@ -131,6 +131,21 @@ func ExampleFigure_SVG() {
 	// true
 }
 
+// A figure says in one line what it shows, for text-only displays.
+func ExampleFigure_String() {
+	f := func(x *ad.Tensor) *ad.Tensor {
+		return ad.Sub(ad.Mul(ad.Scalar(3), ad.Mul(x, x)), ad.Mul(ad.Scalar(4), x))
+	}
+	fig, _, err := plot.Tangent(f, 1, ad.Arange(0, 3, 0.1))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(fig)
+	// Output:
+	// figure, x from 0 to 2.9, f(x) from -3.832 to 18.45 (3.5×2.5 in)
+}
+
 func ExampleFigure_PNG() {
 	fig, _, err := plot.WithDerivative(ad.Sin, ad.Arange(0, 3, 0.5))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -76,6 +77,29 @@ func (f *Figure) Render(format string) ([]byte, error) {
 		return nil, fmt.Errorf("plot: render %s: %w", format, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// String describes the figure in a line, for where it cannot be drawn
+// (a terminal, a notebook's text/plain): its title, axis labels and
+// ranges, and size.
+func (f *Figure) String() string {
+	p := f.Plot
+	var b strings.Builder
+	b.WriteString("figure")
+	if p.Title.Text != "" {
+		fmt.Fprintf(&b, " %q", p.Title.Text)
+	}
+	axis := func(name string, a gplot.Axis) {
+		label := a.Label.Text
+		if label == "" {
+			label = name
+		}
+		fmt.Fprintf(&b, ", %s from %.4g to %.4g", label, a.Min, a.Max)
+	}
+	axis("x", p.X)
+	axis("y", p.Y)
+	fmt.Fprintf(&b, " (%.3g×%.3g in)", float64(f.Width/vg.Inch), float64(f.Height/vg.Inch))
+	return b.String()
 }
 
 // SVG returns the figure as an SVG document.
