@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/parser"
+	"go/token"
 	"reflect"
 	"slices"
 	"sort"
@@ -26,6 +28,48 @@ import (
 // into a temporary []any, finds each one's type (statically where the
 // expression is a chain of globals, fields and indexes, else from the
 // value), and defines each name with `var name T` from the temporary.
+
+// setDefine records, for typedDefine, the names and right-hand sides of
+// as when it is a := of as many values as names; text renders an
+// expression as it will be evaluated.
+func (st *step) setDefine(pos string, as *ast.AssignStmt, text func(ast.Expr) string) {
+	if as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) {
+		return
+	}
+	var lhs, rhs []string
+	for i, l := range as.Lhs {
+		id, ok := l.(*ast.Ident)
+		if !ok {
+			return
+		}
+		lhs = append(lhs, id.Name)
+		rhs = append(rhs, text(as.Rhs[i]))
+	}
+	st.pos, st.defLHS, st.defRHS, st.defExprs = pos, lhs, rhs, as.Rhs
+}
+
+// hoistedSteps turns the statements a rewrite hoisted before unit u
+// (pre, "m := a; m = max(m, b)") into one step each, so that a := among
+// them gets typedDefine's fallback too.
+func hoistedSteps(u *unit, pos, pre string) []step {
+	const head = "package p\nfunc _() {\n"
+	src := head + pre + "\n}"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, 0)
+	if err != nil || len(f.Decls) != 1 {
+		return []step{{kind: stepStmt, u: u, src: "{}\n" + pos + pre}}
+	}
+	text := func(n ast.Node) string { return src[fset.Position(n.Pos()).Offset:fset.Position(n.End()).Offset] }
+	var steps []step
+	for _, s := range f.Decls[0].(*ast.FuncDecl).Body.List {
+		st := step{kind: stepStmt, u: u, src: "{}\n" + pos + text(s)}
+		if as, ok := s.(*ast.AssignStmt); ok {
+			st.setDefine(pos, as, func(e ast.Expr) string { return text(e) })
+		}
+		steps = append(steps, st)
+	}
+	return steps
+}
 
 // typedDefine is the fallback for a define step (st.defLHS set): it
 // returns the source that defines the names with explicit types. When

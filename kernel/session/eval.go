@@ -282,7 +282,7 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 		}
 		flush()
 		if pre := r.hoisted(); pre != "" {
-			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + pre})
+			steps = append(steps, hoistedSteps(u, pos, pre)...)
 		}
 		if isCompound(u.stmt) {
 			// Compound statements run in a func literal: a nested := cannot
@@ -318,18 +318,8 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 			def := step{kind: stepStmt, u: u, src: "{}\n" + pos + text}
 			if r2 := commaOk(r, st); r2 != "" {
 				def.src = "{}\n" + pos + r2
-			} else if st.Tok == token.DEFINE && len(st.Lhs) == len(st.Rhs) {
-				def.pos = pos
-				for i, l := range st.Lhs {
-					id, ok := l.(*ast.Ident)
-					if !ok {
-						def.defLHS = nil
-						break
-					}
-					def.defLHS = append(def.defLHS, id.Name)
-					def.defRHS = append(def.defRHS, r.render(u.off(st.Rhs[i].Pos()), u.off(st.Rhs[i].End())))
-					def.defExprs = append(def.defExprs, st.Rhs[i])
-				}
+			} else {
+				def.setDefine(pos, st, func(e ast.Expr) string { return r.render(u.off(e.Pos()), u.off(e.End())) })
 			}
 			steps = append(steps, def)
 		default:

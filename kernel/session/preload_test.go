@@ -43,7 +43,7 @@ fmt.Sprintf("%v %v %v", adplot.DefaultWidth > 0, display.MIMEHTML, myad.Scalar(2
 		{code: "ad.Jacobian(ad.Sin, ad.Vector(0, 0))", text: "[[1 0] [0 1]]", mimes: []string{"text/latex"}},
 		{code: "ad.CheckGrad(f, ad.Vector(1, 2)).OK(1e-6)", text: "true"},
 		{code: "fmt.Sprint(math.Sqrt(4))", text: "2"},
-		{code: "fig, _, err := adplot.Tangent(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, x) }, 1, ad.Arange(0, 3, 0.1))\nfig", text: "<*plot.Figure>", mimes: []string{"image/svg+xml", "image/png"}},
+		{code: "fig, _, err := adplot.Tangent(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, x) }, 1, ad.Arange(0, 3, 0.1))\nfig", text: "figure, x from 0 to 2.9, f(x) from -1.471 to 11.14 (3.5×2.5 in)", mimes: []string{"image/svg+xml", "image/png"}},
 		{code: `import "gonum.org/v1/plot"` + "\np := plot.New()\np.Title.Text = \"empty\"\np", text: "<*plot.Plot>", mimes: []string{"image/svg+xml"}},
 		{code: "type H struct{ n int }\nfunc (h H) HTML() string { return fmt.Sprint(\"<i>\", h.n, \"</i>\") }\nH{3}", text: "{3}", mimes: []string{"text/html"}},
 		{code: "rtX := ad.Vector(1)\nrtX.Grad()", text: "<nil: no gradient yet, call Backward first>"},
