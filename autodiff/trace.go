@@ -3,6 +3,7 @@ package autodiff
 import (
 	"fmt"
 	"strconv"
+	"slices"
 	"strings"
 )
 
@@ -218,14 +219,12 @@ func (t *Tape) finish() {
 			continue
 		}
 		var terms []string
-		for _, e := range t.users[i] {
-			if t.nodes[e.user].adj == nil {
-				continue
-			}
-			u := t.nodes[e.user].name
-			row.Rules = append(row.Rules, partial(u, n.name)+" = "+t.local(e.user, e.arg))
-			if e.user == t.root {
-				terms = append(terms, t.local(e.user, e.arg))
+		for _, user := range t.usersOf(i) {
+			u := t.nodes[user].name
+			local := t.localOf(user, i)
+			row.Rules = append(row.Rules, partial(u, n.name)+" = "+local)
+			if user == t.root {
+				terms = append(terms, local)
 			} else {
 				terms = append(terms, partial(out, u)+" · "+partial(u, n.name))
 			}
@@ -233,6 +232,39 @@ func (t *Tape) finish() {
 		row.Chain = partial(out, n.name) + " = " + strings.Join(terms, " + ")
 		t.Backward = append(t.Backward, row)
 	}
+}
+
+// usersOf returns the nodes that use node i and received an adjoint,
+// each once, in the order they first used it.
+func (t *Tape) usersOf(i int) []int {
+	var us []int
+	for _, e := range t.users[i] {
+		if t.nodes[e.user].adj != nil && !slices.Contains(us, e.user) {
+			us = append(us, e.user)
+		}
+	}
+	return us
+}
+
+// localOf is the local derivative ∂u/∂v of node u by node v, adding up the
+// rules of every argument of u that is v: x·x gives 2x, x + x gives 2.
+func (t *Tape) localOf(u, v int) string {
+	var parts []string
+	for _, e := range t.users[v] {
+		if e.user == u {
+			parts = append(parts, t.local(u, e.arg))
+		}
+	}
+	if len(parts) == 2 && parts[0] == parts[1] {
+		if parts[0] == "1" {
+			return "2"
+		}
+		return juxt("2", parts[0])
+	}
+	if len(parts) > 1 {
+		return "(" + strings.Join(parts, " + ") + ")"
+	}
+	return parts[0]
 }
 
 // partial writes ∂y/∂x.
@@ -558,15 +590,12 @@ func (t *Tape) paths(i int) (ps [][]factor, ok bool) {
 	if i == t.root {
 		return [][]factor{nil}, true
 	}
-	for _, e := range t.users[i] {
-		if t.nodes[e.user].adj == nil {
-			continue
-		}
-		up, ok := t.paths(e.user)
+	for _, user := range t.usersOf(i) {
+		up, ok := t.paths(user)
 		if !ok {
 			return nil, false
 		}
-		f := factor{t.local(e.user, e.arg), t.derivShape(e.user, i)}
+		f := factor{t.localOf(user, i), t.derivShape(user, i)}
 		for _, p := range up {
 			ps = append(ps, append(append([]factor{}, p...), f))
 			if len(ps) > maxChainPaths {
@@ -666,13 +695,10 @@ func (t *Tape) chainTerms(i int) [][]factor {
 	// Too many paths: one term per user, through its adjoint.
 	out := t.nodes[t.root].name
 	var ps [][]factor
-	for _, e := range t.users[i] {
-		if t.nodes[e.user].adj == nil {
-			continue
-		}
+	for _, user := range t.usersOf(i) {
 		ps = append(ps, []factor{
-			{partial(out, t.nodes[e.user].name), t.derivShape(t.root, e.user)},
-			{t.local(e.user, e.arg), t.derivShape(e.user, i)},
+			{partial(out, t.nodes[user].name), t.derivShape(t.root, user)},
+			{t.localOf(user, i), t.derivShape(user, i)},
 		})
 	}
 	return ps

@@ -157,7 +157,8 @@ func TestTraceUnnamedAndNotNeeded(t *testing.T) {
 	if !strings.Contains(tp.DOT(), "not needed for the output") {
 		t.Error("DOT does not mark the path not needed")
 	}
-	if got := tp.ChainRule(); got != "∂v3/∂x = 1ᵀ · diag(x) + 1ᵀ · diag(x)\n(1,2) = (1,2)(2,2) + (1,2)(2,2)" {
+	// x·x: both operands are x, one rule 2·diag(x) (product rule).
+	if got := tp.ChainRule(); got != "∂v3/∂x = 1ᵀ · 2·diag(x)\n(1,2) = (1,2)(2,2)" {
 		t.Errorf("ChainRule = %q", got)
 	}
 }
@@ -324,5 +325,24 @@ func TestTraceSVGConcurrent(t *testing.T) {
 		if e := <-errs; e != "" {
 			t.Errorf("concurrent SVG differs: %s", e)
 		}
+	}
+}
+
+// TestTraceSameOperandTwice checks that an operation using one value as
+// both operands shows one local rule for it, the sum of the two.
+func TestTraceSameOperandTwice(t *testing.T) {
+	t.Parallel()
+	tp := Trace(func(x *Tensor) *Tensor { return Log(Mul(x, x)) }, Scalar(3))
+	x := tp.Backward[len(tp.Backward)-1]
+	if x.Name != "x" || len(x.Rules) != 1 || x.Rules[0] != "∂v1/∂x = 2x" {
+		t.Errorf("rules of x: %q, want [∂v1/∂x = 2x]", x.Rules)
+	}
+	if got := tp.ChainRule(); got != "∂v2/∂x = 1/v1 · 2x\n(1,) = (1,)(1,)" {
+		t.Errorf("ChainRule = %q", got)
+	}
+	checkSlice(t, "gradient of log(x²) at 3", x.Adjoint.Data(), []float64{2.0 / 3}, 1e-15)
+	tp = Trace(func(x *Tensor) *Tensor { return Mul(Add(x, x), Sin(x)) }, Scalar(3))
+	if got := tp.ChainRule(); got != "∂v3/∂x = v2 · 2 + v1 · cos(x)\n(1,) = (1,)(1,) + (1,)(1,)" {
+		t.Errorf("ChainRule of (x+x)·sin x = %q", got)
 	}
 }
