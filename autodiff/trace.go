@@ -2,8 +2,8 @@ package autodiff
 
 import (
 	"fmt"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 )
 
