@@ -28,8 +28,8 @@ type Report struct {
 	Possible   float64 `json:"possible"`
 	// Error is why the submission could not be graded at all (not a
 	// notebook, the worker would not start); it then earns 0.
-	Error    string        `json:"error,omitempty"`
-	Duration time.Duration `json:"duration_ns"`
+	Error   string  `json:"error,omitempty"`
+	Seconds float64 `json:"seconds"` // how long grading took
 }
 
 // Sandbox runs the cells of one submission; Close ends it, and whatever
@@ -118,7 +118,7 @@ func Grade(ctx context.Context, name string, nb *Notebook, sb Executor, opts Gra
 			rep.add(t.Test, "")
 		}
 	}
-	rep.Duration = time.Since(start)
+	rep.Seconds = time.Since(start).Seconds()
 	return rep
 }
 
@@ -228,7 +228,7 @@ func GradeFiles(ctx context.Context, paths []string, opts GradeOptions) []Report
 func gradeFile(ctx context.Context, path string, opts GradeOptions) Report {
 	start := time.Now()
 	fail := func(err error) Report {
-		rep := Report{Submission: path, Tests: []Test{}, Error: err.Error(), Duration: time.Since(start)}
+		rep := Report{Submission: path, Tests: []Test{}, Error: err.Error(), Seconds: time.Since(start).Seconds()}
 		if opts.Assignment != nil {
 			for _, t := range prepare(&Notebook{}, opts.Assignment) {
 				rep.add(t.Test, "not graded")

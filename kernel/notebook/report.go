@@ -74,7 +74,7 @@ func WriteTable(w io.Writer, reports []Report) error {
 		fmt.Fprintf(tw, "\t%s (%s)", c.id, num(c.points))
 		possible += c.points
 	}
-	fmt.Fprintln(tw, "\ttotal\t")
+	fmt.Fprintln(tw, "\ttotal")
 	for _, r := range reports {
 		fmt.Fprint(tw, r.Submission)
 		for _, c := range cols {
@@ -88,7 +88,7 @@ func WriteTable(w io.Writer, reports []Report) error {
 		if r.Error != "" || p == 0 {
 			p = possible
 		}
-		fmt.Fprintf(tw, "\t%s/%s\t\n", num(r.Earned), num(p))
+		fmt.Fprintf(tw, "\t%s/%s\n", num(r.Earned), num(p))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

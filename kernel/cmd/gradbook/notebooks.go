@@ -168,7 +168,7 @@ func gradeCmd(args []string) error {
 	}
 	if !*quiet {
 		opts.Done = func(r notebook.Report) {
-			fmt.Fprintf(os.Stderr, "graded %s: %s/%s (%.1fs)\n", r.Submission, num(r.Earned), num(r.Possible), r.Duration.Seconds())
+			fmt.Fprintf(os.Stderr, "graded %s: %s/%s (%.1fs)\n", r.Submission, num(r.Earned), num(r.Possible), r.Seconds)
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
