@@ -90,36 +90,54 @@ func Grade(ctx context.Context, name string, nb *Notebook, sb Executor, opts Gra
 	for _, r := range runs {
 		byIndex[r.Index] = r
 	}
-	reset := -1 // the last cell (execution count) that reset the state
-	next := 0
+	isTest := map[int]bool{}
 	for _, t := range tests {
-		if t.index < 0 {
-			rep.add(t.Test, "the test cell is missing from the submission")
-			continue
-		}
-		for ; next < len(runs) && runs[next].Index < t.index; next++ {
-			if runs[next].Reset {
-				reset = runs[next].Count
-			}
-		}
+		isTest[t.index] = true
+	}
+	for _, t := range tests {
 		r, ran := byIndex[t.index]
 		switch {
+		case t.index < 0:
+			rep.add(t.Test, "the test cell is missing from the submission")
 		case !ran && ctx.Err() != nil:
 			rep.add(t.Test, "not run: grading was interrupted")
 		case !ran:
 			rep.add(t.Test, "the test cell is empty")
 		case r.Error != nil:
-			msg := r.Error.Name + ": " + firstLine(r.Error.Value)
-			if reset > 0 && !r.Reset {
-				msg += fmt.Sprintf(" (after In [%d] reset the state)", reset)
-			}
-			rep.add(t.Test, msg)
+			rep.add(t.Test, r.Error.Name+": "+firstLine(r.Error.Value)+cause(runs, isTest, r))
 		default:
 			rep.add(t.Test, "")
 		}
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	return rep
+}
+
+// cause returns a note on what, before the failed test r, may explain
+// its failure: the last cell that reset the state (all later tests lack
+// the student's definitions), or for a compile error (an undefined name),
+// the last cell other than a test that failed.
+func cause(runs []CellRun, isTest map[int]bool, r CellRun) string {
+	var reset, failed *CellRun
+	for i := range runs {
+		p := &runs[i]
+		if p.Index >= r.Index {
+			continue
+		}
+		if p.Reset {
+			reset = p
+		}
+		if p.Error != nil && !isTest[p.Index] {
+			failed = p
+		}
+	}
+	switch {
+	case reset != nil && !r.Reset:
+		return fmt.Sprintf(" (after In [%d] reset the state: %s)", reset.Count, reset.Error.Name)
+	case failed != nil && r.Error.Name == "CompileError":
+		return fmt.Sprintf(" (In [%d] failed: %s: %s)", failed.Count, failed.Error.Name, firstLine(failed.Error.Value))
+	}
+	return ""
 }
 
 // add records a test, passed when why is empty.
