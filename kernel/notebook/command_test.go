@@ -132,12 +132,20 @@ func TestCommandRun(t *testing.T) {
 		{"execute_result 2: next to the notebook"},
 		{"display_data: text/markdown text/plain"},
 		{"error: Panic: expected to fail"},
-		{"stream stderr: panic: in a callback [recovered, repanicked]\n",
-			"error: WorkerDied: the Go worker process died (exit status 2: panic: in a callback [recovered, repanicked]). The kernel restarted it: all state (variables, functions, imports) was reset"},
+		{"stream stderr: panic: in a callback…", "error: WorkerDied: the Go worker process died…"},
 		{"stream stdout: after the crash\n"},
 	}
 	for i, c := range nb.Cells {
-		if got := summary(c); !reflect.DeepEqual(got, want[i]) {
+		// A trailing … in want matches any rest (the worker's words).
+		got := summary(c)
+		for j := range got {
+			if j < len(want[i]) {
+				if p, ok := strings.CutSuffix(want[i][j], "…"); ok && strings.HasPrefix(got[j], p) {
+					got[j] = want[i][j]
+				}
+			}
+		}
+		if !reflect.DeepEqual(got, want[i]) {
 			t.Errorf("cell %d outputs %q, want %q", i, got, want[i])
 		}
 	}

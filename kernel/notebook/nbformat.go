@@ -206,8 +206,7 @@ func (nb *Notebook) MarshalJSON() ([]byte, error) {
 	return encodeKeeping((*plain)(&c), nb.extra)
 }
 
-// UnmarshalJSON decodes a cell, keeping unknown fields; text MIME
-// types of its outputs' bundles become one string each.
+// UnmarshalJSON decodes a cell, keeping unknown fields.
 func (c *Cell) UnmarshalJSON(b []byte) error {
 	type plain Cell
 	return decodeKeeping(b, (*plain)(c), &c.extra)
@@ -228,7 +227,8 @@ func (c *Cell) MarshalJSON() ([]byte, error) {
 	return withDefaults(raw, map[string]string{"outputs": "[]", "execution_count": "null"})
 }
 
-// UnmarshalJSON decodes an output, keeping unknown fields.
+// UnmarshalJSON decodes an output, keeping unknown fields; a text
+// MIME type's list of lines in its bundle becomes one string.
 func (o *Output) UnmarshalJSON(b []byte) error {
 	type plain Output
 	if err := decodeKeeping(b, (*plain)(o), &o.extra); err != nil {
