@@ -17,6 +17,11 @@
 //     graphs (ad.Trace), the reverse pass and the slide's typo, forward vs
 //     reverse mode, checkpointing, the autograd chapter, backprop by hand
 //
+// The homework, homework/01-gradients (a gradient, a Jacobian in numerator
+// layout, the chain rule's Example 1), is the instructor's solution
+// notebook: `gradbook assign` makes the version handed out, `gradbook
+// grade` grades the submissions (see the README, "For instructors").
+//
 // After an intended change to a lesson's output, rewrite the stored
 // outputs with:
 //

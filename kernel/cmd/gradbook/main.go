@@ -7,6 +7,12 @@
 //	gradbook install [--user | --sys-prefix | --prefix DIR]
 //	                                    install the kernelspec "gradbook"
 //	gradbook version                    print the version
+//	gradbook run NOTEBOOK.ipynb [-o OUT.ipynb | --inplace]
+//	                                    run a notebook without Jupyter
+//	gradbook grade [-j N] [--timeout D] [--csv FILE] [--json FILE] SUBMISSION.ipynb...
+//	                                    grade homework, each submission sandboxed
+//	gradbook assign SOLUTION.ipynb -o STUDENT.ipynb
+//	                                    make the student version of a solution
 //
 // `gradbook worker` is internal: the kernel starts it to run cells.
 package main
@@ -24,6 +30,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -44,6 +51,14 @@ usage:
   gradbook install [--user | --sys-prefix | --prefix DIR]
                                      install the Jupyter kernelspec "gradbook"
   gradbook version                   print the version
+
+for instructors:
+  gradbook run NOTEBOOK.ipynb [-o OUT.ipynb | --inplace] [--timeout D] [-q]
+                                     run every cell, print the outputs (and store them)
+  gradbook grade [-j N] [--timeout D] [--assignment NB.ipynb] [--csv FILE] [--json FILE] SUBMISSION.ipynb...
+                                     grade submissions, each in a fresh sandboxed worker
+  gradbook assign SOLUTION.ipynb -o STUDENT.ipynb
+                                     replace the solution regions by stubs, clear outputs
 `
 
 func main() {
@@ -63,13 +78,26 @@ func main() {
 		fmt.Println(version())
 	case "worker":
 		err = workerCmd()
+	case "run":
+		err = runCmd(args)
+	case "grade":
+		err = gradeCmd(args)
+	case "assign":
+		err = assignCmd(args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:
 		fmt.Fprintf(os.Stderr, "gradbook: unknown command %q\n\n%s", cmd, usage)
 		os.Exit(2)
 	}
-	if err != nil {
+	var usage usageError
+	switch {
+	case errors.As(err, &usage):
+		fmt.Fprint(os.Stderr, strings.TrimSuffix(usage.msg, "\n")+"\n")
+		os.Exit(2)
+	case errors.Is(err, errFailed):
+		os.Exit(1)
+	case err != nil:
 		log.Fatal(err)
 	}
 }
@@ -201,11 +229,23 @@ func installCmd(args []string) error {
 	return nil
 }
 
+// workerCmd serves cells for a supervisor. With $GRADBOOK_SANDBOX set
+// to a directory (gradbook grade does), the session is a grading sandbox
+// that may write only there, and runs in it.
 func workerCmd() error {
 	sources := gradbook.Sources()
+	opts := session.Options{Sources: sources}
+	if dir := os.Getenv(sandboxEnv); dir != "" {
+		if err := os.Chdir(dir); err != nil {
+			return fmt.Errorf("sandbox: %w", err)
+		}
+		opts.Sandbox, opts.TempDir = true, dir
+	}
 	return worker.Main(worker.Setup{
 		New: func(stdin io.Reader, stdout io.Writer) (worker.Interpreter, error) {
-			return session.New(session.Options{Stdin: stdin, Stdout: stdout, Sources: sources})
+			o := opts
+			o.Stdin, o.Stdout = stdin, stdout
+			return session.New(o)
 		},
 		IsComplete:     session.IsComplete,
 		SetDisplaySink: func(f func(display.Event)) { display.SetSink(f) },
