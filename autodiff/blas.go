@@ -1,13 +1,16 @@
 package autodiff
 
 import (
+	gemmpkg "github.com/gradbook/gradbook/autodiff/internal/gemm"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // gemm computes c = alpha·op(a)·op(b) + beta·c for row-major a, b, c with
-// op(a) m×k and op(b) k×n, through gonum's BLAS. Degenerate sizes are
-// handled here because BLAS rejects leading dimensions of 0.
+// op(a) m×k and op(b) k×n: matrix·vector products through gonum's Dgemv,
+// the others through internal/gemm (an assembly kernel where the CPU has
+// one, else gonum's Dgemm). Degenerate sizes are handled here because BLAS
+// rejects leading dimensions of 0.
 func gemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	if m == 0 || n == 0 {
 		return
@@ -40,14 +43,7 @@ func gemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 		impl.Dgemv(t, rows, cols, alpha, b, ldb, a, 1, beta, c, 1)
 		return
 	}
-	tA, tB := blas.NoTrans, blas.NoTrans
-	if ta {
-		tA = blas.Trans
-	}
-	if tb {
-		tB = blas.Trans
-	}
-	impl.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmpkg.Dgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // ger computes a += alpha·x·yᵀ for the row-major m×n matrix a.

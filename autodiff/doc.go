@@ -21,8 +21,11 @@
 //	Neg Exp Log Sin Cos Tanh Sigmoid Sqrt Abs ReLU
 //	Sum Dot Norm2Sq MatMul Transpose Reshape Slice Index
 //
-// Linear algebra goes through gonum's BLAS. Operations panic on programmer
-// errors (shapes that do not fit), with a message naming the shapes.
+// Linear algebra goes through gonum's BLAS, except matrix·matrix products
+// on amd64 CPUs with AVX2 or AVX-512, which run on a blocked assembly
+// kernel (internal/gemm), several times faster. Operations panic on
+// programmer errors (shapes that do not fit), with a message naming the
+// shapes.
 //
 // # Reverse mode
 //

@@ -436,7 +436,8 @@ func mmDims(a, b *Tensor) (m, p, q int, shape []int) {
 
 // MatMul returns the matrix product A·B: matrix·matrix (m,p)(p,q) → (m,q),
 // matrix·vector (m,p)(p,1) → (m,1), and vector·matrix xᵀB, (p,1)ᵀ(p,q) →
-// (q,1). It uses gonum's BLAS. It panics if the inner dimensions differ.
+// (q,1). Matrix·matrix products run on an assembly kernel (amd64 with AVX2
+// or AVX-512), or on gonum's BLAS. It panics if the inner dimensions differ.
 //
 //	∂(AB)/∂A: Ā = Ḡ Bᵀ, ∂(AB)/∂B: B̄ = Aᵀ Ḡ (in adjoint form)
 func MatMul(a, b *Tensor) *Tensor {
