@@ -26,6 +26,10 @@ func gemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 	}
 	impl := blas64.Implementation()
 	switch {
+	case n == 1 && !tb && ldc == 1 && !ta && ldb == 1:
+		// matrix·vector: c (m) = a (m×k) · b (k).
+		gemmpkg.Dgemv(m, k, alpha, a, lda, b, beta, c)
+		return
 	case n == 1 && !tb && ldc == 1:
 		// matrix·vector: c (m) = op(a) (m×k) · b (k).
 		t, rows, cols := blas.NoTrans, m, k

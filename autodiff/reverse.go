@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"sync"
+
+	gemmpkg "github.com/gradbook/gradbook/autodiff/internal/gemm"
 )
 
 // Errors returned (or raised by Backward) for misuse of reverse mode. Test
@@ -508,6 +510,21 @@ func (b *bwd) adj(i int32) []float64 {
 	return s
 }
 
+// adjFresh is adj for a caller that sets every element of the rows when
+// fresh is reported: it returns the adjoint rows of node i and whether
+// this is their first use in the arena, left uncleared (garbage), so that
+// the caller must set them rather than add to them. A leaf's Grad is
+// never fresh: it is either accumulated into or new and zero already.
+func (b *bwd) adjFresh(i int32) (s []float64, fresh bool) {
+	n := b.tp.at(i)
+	if b.touched[i] || b.accum && n.op == opLeaf {
+		return b.adj(i), false
+	}
+	b.touched[i] = true
+	o := b.start(i)
+	return b.arena[o : o+b.k*b.tp.size(n)], true
+}
+
 // release returns the buffers to the pool.
 func (b *bwd) release() {
 	b.tp = nil
@@ -776,6 +793,13 @@ func (b *bwd) matmulStep(nd *node, e *nodeExt, g []float64) {
 	m, p, q, _ := mmDims(e.a, e.b)
 	k := b.k
 	A, B := e.a.data, e.b.data
+	if q == 1 && k == 1 && m > 1 && nd.pa >= 0 && nd.pb >= 0 && nd.pa != nd.pb {
+		// y = A·x: Ā += G xᵀ and x̄ += Aᵀ G in one sweep over A's rows,
+		// Ā set rather than cleared and added to when it is new.
+		dA, fresh := b.adjFresh(nd.pa)
+		gemmpkg.GerGemvT(m, p, g, B, A, p, dA, p, b.adj(nd.pb), !fresh)
+		return
+	}
 	if nd.pa >= 0 {
 		dst := b.adj(nd.pa)
 		switch {
