@@ -196,6 +196,43 @@ func TestDgemmLarge(t *testing.T) {
 	})
 }
 
+// TestDgemmZerosAndInfinities checks that a product gives gonum's result
+// wherever gonum skips the zeros of op(A): with an infinity in B (where
+// gonum's 0·∞ is 0), and for a sparse op(A).
+func TestDgemmZerosAndInfinities(t *testing.T) {
+	r := rand.New(rand.NewPCG(18, 19))
+	const m, n, k = 40, 30, 50
+	for tr := 0; tr < 4; tr++ {
+		ta, tb := tr&1 != 0, tr&2 != 0
+		ar, ac, br, bc := shapes(ta, tb, m, n, k)
+		for _, sparse := range []bool{false, true} {
+			a := randSlice(r, ar*ac)
+			for i := range a {
+				if sparse && i%(ac+1) != 0 || !sparse && r.IntN(2) == 0 {
+					a[i] = 0
+				}
+			}
+			b := randSlice(r, br*bc)
+			if !sparse {
+				b[r.IntN(len(b))] = math.Inf(1)
+				b[r.IntN(len(b))] = math.NaN()
+			}
+			want := make([]float64, m*n)
+			withKernel(nil, 0, func() { Dgemm(ta, tb, m, n, k, 1, a, ac, b, bc, 0, want, n) })
+			for _, kern := range kernels() {
+				got := make([]float64, m*n)
+				withKernel(kern, 0, func() { Dgemm(ta, tb, m, n, k, 1, a, ac, b, bc, 0, got, n) })
+				for i := range got {
+					same := got[i] == want[i] || math.IsNaN(got[i]) && math.IsNaN(want[i])
+					if !same && (!tb || ta || !closeTo(got[i], want[i], 1e-12)) {
+						t.Fatalf("%s ta=%v tb=%v sparse=%v: C[%d] = %g, gonum %g", kern.name, ta, tb, sparse, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestThreshold checks that small products go to the fallback and large
 // ones to the kernel, by what Kernel reports and by the results.
 func TestThreshold(t *testing.T) {
@@ -280,6 +317,23 @@ func BenchmarkSmall(b *testing.B) {
 					}
 				})
 			})
+		}
+	}
+}
+
+func TestNonzeros(t *testing.T) {
+	for _, tc := range []struct {
+		x    []float64
+		want int
+	}{
+		{nil, 0},
+		{[]float64{0}, 0},
+		{[]float64{math.Copysign(0, -1), 0, 0}, 0},
+		{[]float64{1, 0, -2, math.Inf(1), math.NaN()}, 4},
+		{[]float64{5e-324, 0}, 1},
+	} {
+		if got := nonzeros(tc.x); got != tc.want {
+			t.Errorf("nonzeros(%v) = %d, want %d", tc.x, got, tc.want)
 		}
 	}
 }
