@@ -193,7 +193,7 @@ def main():
     load = open("/proc/loadavg").read().split()[:3]
     print(f"PyTorch: {env}; eager, float64; every workload checked before timing.")
     print(f"Load average while PyTorch ran: {' '.join(load)} (the machine is shared: numbers are noisy).")
-    print("Go: see the go test header above (gonum's pure-Go BLAS). Times are medians.\n")
+    print("Go: see the go test header above (matrix products on autodiff/internal/gemm's AVX2/AVX-512 kernels, the rest on gonum's BLAS). Times are medians.\n")
     print(build_table(bench, res).render())
 
 
