@@ -19,9 +19,11 @@
 //	C[tile] += Σ_p Ã[:, p] · B̃[p, :]
 //
 // from the micro-kernel, which keeps the whole tile in vector registers
-// (mr rows of nr/4 ymm or nr/8 zmm registers), reads one strip value of B̃
-// per lane and broadcasts one value of Ã per row: mr·nr/4 fused
-// multiply-adds per step on 2·(nr/4)+mr loads. The B̃ strip (kc·nr values)
+// (mr rows of nr/w registers, w = 4 doubles a ymm register, 8 a zmm one):
+// each step p loads row p of the B̃ strip (nr/w registers) and broadcasts
+// column p of the Ã strip one value at a time, mr·nr/w fused
+// multiply-adds on nr/w + mr loads (6×8 AVX2: 12 on 8; 12×16 AVX-512: 24
+// on 14). The B̃ strip (kc·nr values)
 // stays in L1 while the A block's strips stream from L2; the packed panel
 // of B stays in L2/L3. Packing also resolves the transposes and leading
 // dimensions, so one kernel serves all four cases; tiles cut off at the
