@@ -67,7 +67,13 @@ func randTensor(r *rand.Rand, shape ...int) *Tensor {
 // B2: s = Σ tanh(W x), W 1000×1000 (GEMV), and Σ tanh(W X), X 1000×256 (GEMM).
 func BenchmarkB2Dense(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 2))
-	W := randTensor(r, 1000, 1000).RequiresGrad()
+	// W scaled by 1/√n, as the PyTorch workload (torch_workloads.py), so
+	// that tanh does not saturate.
+	W := randTensor(r, 1000, 1000)
+	for i := range W.data {
+		W.data[i] /= math.Sqrt(1000)
+	}
+	W.RequiresGrad()
 	x := randTensor(r, 1000).RequiresGrad()
 	b.Run("GEMV/fwd", func(b *testing.B) {
 		for b.Loop() {

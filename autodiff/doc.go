@@ -119,53 +119,44 @@
 //
 // # Performance
 //
-// The B2 and B3 rows were measured on 2026-12-02 with
-// autodiff/benchcmp/run.sh (5 samples of 1 s per Go benchmark; medians)
-// on the course machine: 2 vCPUs ("Intel Xeon Processor", AVX2, FMA and
+// Measured on 2026-12-02 with autodiff/benchcmp/run.sh (5 samples of 1 s
+// per Go benchmark; medians), one run with Go and PyTorch side by side, on
+// the course machine: 2 vCPUs ("Intel Xeon Processor", AVX2, FMA and
 // AVX-512), linux/amd64, Go 1.26.8, GOMAXPROCS=1, matrix products on
 // internal/gemm's AVX-512 kernel; against Debian's PyTorch 1.13.0a0,
 // float64, eager, one thread, OpenBLAS 0.3.21 (pthread build,
-// OPENBLAS_NUM_THREADS=1). The machine was shared with other builds (load
-// average 4.4 to 4.5 during the run), so times are noisy: two other runs
-// of the same code the same hour gave B2 GEMV fwd+bwd ratios of 0.68 and
-// 0.58 (PyTorch 1.37 and 1.71 ms) and B2 GEMM ratios of 0.27 and 0.63.
-//
-// The B1 rows were measured the same day, before the kernels (which do
-// not touch B1), after the tape became pointer-free (see below), with go
-// test -run='^$' -bench=B1Chain -count=5 (GOMAXPROCS=2, medians), the old
-// and new code run alternately in one session; the table shows the
-// quieter of two sessions, and their PyTorch column is from an earlier
-// run.sh --quick. The reverse-mode heap row is
-// BenchmarkMemoryChain/reverse-tape (3 runs) after the same change.
+// OPENBLAS_NUM_THREADS=1). The machine was quiet for once (load average
+// about 1.0 while PyTorch ran). W is scaled by 1/√n in both, so that tanh
+// does not saturate. The reverse-mode heap rows are BenchmarkMemoryChain.
 //
 //	workload (LECTURE.md §3)              Go          PyTorch     Go/PyTorch  target            met
-//	B1 chain N=1e4, fwd+bwd per node      82.1 ns     11.1 µs     0.0074      ≤ 100 ns          yes³
-//	B1 chain N=1e5, fwd+bwd per node      84.0 ns     13.5 µs     0.0062      ≤ 100 ns          yes³
-//	B1 chain N=1e6, fwd+bwd per node      82.8 ns     (not run)               ≤ 100 ns          yes³
-//	B1 chain N=1e5, fwd only per node     75.5 ns     8.53 µs     0.0089
-//	B2 Σtanh(Wx) GEMV, fwd                0.342 ms    0.357 ms    0.96
-//	B2 Σtanh(Wx) GEMV, fwd+bwd            1.02 ms     1.24 ms     0.82        ≤ 0.6× PyTorch    no⁴
-//	B2 GEMV grad/f                        2.98        3.47                    ≤ 4               yes
-//	B2 Σtanh(WX) GEMM, fwd                15.2 ms     39.9 ms     0.38
-//	B2 Σtanh(WX) GEMM, fwd+bwd            40.0 ms     112 ms      0.36        ≤ 1.5× PyTorch    yes
-//	B3 J of tanh(Ax) 200×200, forward     1.26 ms     7.45 ms¹    0.17        ≤ 1× PyTorch¹     yes
-//	B3 J of tanh(Ax) 200×200, reverse     0.570 ms    7.45 ms¹    0.076       ≤ 1× PyTorch¹     yes
-//	B3 J tall 200×20, forward             0.0835 ms   5.98 ms¹    0.014       ≤ 1× PyTorch¹     yes
-//	B3 J tall 200×20, reverse             0.272 ms    5.98 ms¹    0.045       ≤ 1× PyTorch¹     yes
-//	B3 J wide 20×200, forward             0.229 ms    0.615 ms¹   0.37        ≤ 1× PyTorch¹     yes
-//	B3 J wide 20×200, reverse             0.0267 ms   0.615 ms¹   0.043       ≤ 1× PyTorch¹     yes
-//	B3 Hessian xᵀBx+Σsin x, n=200         4.31 ms     22.1 ms¹    0.20        ≤ 1× PyTorch¹     yes
-//	B3 Hessian, vs vectorized             4.31 ms     2.69 ms²    1.6
+//	B1 chain N=1e4, fwd+bwd per node      79.1 ns     7.47 µs     0.011       ≤ 100 ns          yes³
+//	B1 chain N=1e5, fwd+bwd per node      73.4 ns     11.8 µs     0.0062      ≤ 100 ns          yes³
+//	B1 chain N=1e6, fwd+bwd per node      78.4 ns     15.1 µs     0.0052      ≤ 100 ns          yes³
+//	B1 chain N=1e5, fwd only per node     65.2 ns     4.90 µs     0.013
+//	B2 Σtanh(Wx) GEMV, fwd                0.295 ms    0.362 ms    0.81
+//	B2 Σtanh(Wx) GEMV, fwd+bwd            0.929 ms    1.16 ms     0.80        ≤ 0.6× PyTorch    no⁴
+//	B2 GEMV grad/f                        3.15        3.21                    ≤ 4               yes
+//	B2 Σtanh(WX) GEMM, fwd                17.8 ms     35.2 ms     0.51
+//	B2 Σtanh(WX) GEMM, fwd+bwd            44.0 ms     106 ms      0.41        ≤ 1.5× PyTorch    yes
+//	B3 J of tanh(Ax) 200×200, forward     1.16 ms     11.0 ms¹    0.11        ≤ 1× PyTorch¹     yes
+//	B3 J of tanh(Ax) 200×200, reverse     0.630 ms    11.0 ms¹    0.058       ≤ 1× PyTorch¹     yes
+//	B3 J tall 200×20, forward             0.0871 ms   5.61 ms¹    0.016       ≤ 1× PyTorch¹     yes
+//	B3 J tall 200×20, reverse             0.268 ms    5.61 ms¹    0.048       ≤ 1× PyTorch¹     yes
+//	B3 J wide 20×200, forward             0.221 ms    0.586 ms¹   0.38        ≤ 1× PyTorch¹     yes
+//	B3 J wide 20×200, reverse             0.0265 ms   0.586 ms¹   0.045       ≤ 1× PyTorch¹     yes
+//	B3 Hessian xᵀBx+Σsin x, n=200         3.23 ms     23.2 ms¹    0.14        ≤ 1× PyTorch¹     yes
+//	B3 Hessian, vs vectorized             3.23 ms     2.61 ms²    1.2
 //	JVP live heap, chain N=1e4/1e5/1e6    224/224/224 B                       flat              yes
-//	reverse live heap, N=1e6              32.1 MB (32 B per node; before the change 170 MB)
+//	reverse live heap, N=1e4/1e5/1e6      0.42/3.3/32.1 MB (32 B per node)
 //
 //	¹ torch.autograd.functional.jacobian/hessian, unvectorized (one VJP per row)
 //	² the same with vectorize=True
-//	³ in the quieter session; in a second one under heavier load (plain
-//	  evaluation 98 instead of 67 ns per node) 121 / 107 / 92 ns, a miss at
-//	  N=1e4 and 1e5
-//	⁴ 0.82, 0.68 and 0.58 in three runs: met only in the run where load
-//	  slowed PyTorch most (1.71 ms); Go itself took 0.94 to 1.02 ms
+//	³ on this quiet run; under load (other builds on both cores) earlier
+//	  runs the same day gave 88 to 190 ns per node, a miss: see below
+//	⁴ 0.80 here; 0.82, 0.68 and 0.58 in three loaded runs earlier that day,
+//	  the last two only because load slowed PyTorch (to 1.37 and 1.71 ms)
+//	  while Go took 0.94 to 1.02 ms
 //
 // What the misses mean:
 //
@@ -173,40 +164,34 @@
 //     its two operand values inline (32 bytes), and only leaves, tensor
 //     operations and checkpoints refer to their tensors; one-element
 //     results come from a per-tape slab, and the scalar reverse sweep is one
-//     loop over the nodes. Against the old code in the same sessions this
-//     takes 42% / 34% / 41% (quieter) and 31% / 36% / 47% (loaded) less
-//     time per node for N = 1e4 / 1e5 / 1e6 (old: 142 / 126 / 139 and
-//     175 / 168 / 173 ns). The rest is the Tensor every operation must
-//     return (88 bytes, about what plain evaluation without recording
-//     costs, 67 to 98 ns per node) and the garbage collections its
-//     allocation triggers, which is why the result depends on the
-//     machine's load; the backward sweep adds under 15 ns per node. Per
-//     node that is about 90 to 160 times less than PyTorch spends.
+//     loop over the nodes. The backward sweep adds under 15 ns per node to
+//     the forward's 65; the rest is the Tensor every operation must return
+//     and the garbage collections its allocation triggers, which is why the
+//     result depends on the machine's load. Per node that is about 90 to 190
+//     times less than PyTorch spends.
 //   - B2 GEMM meets its target. Matrix products run on internal/gemm:
 //     panels of A and B packed into contiguous buffers, cache blocking,
 //     and a 12×16 AVX-512 (6×8 AVX2) register-blocked micro-kernel. For
 //     1000×1000 times 1000×256 on one core it runs at about 50 GFLOP/s
-//     (AVX2 33, gonum's Dgemm 3.3 to 7.5 by transpose; PyTorch's
-//     forward implies 13 to 15 for its OpenBLAS). Against the old code in
-//     one session (alternately, 6 samples each, medians) GEMM fwd went
-//     from 89.4 to 16.9 ms and fwd+bwd from 277 to 40.9 ms, and the B3
+//     (AVX2 33, gonum's Dgemm 3.3 to 7.5 by transpose). Against the old
+//     code in one session (alternately, 6 samples each, medians) GEMM fwd
+//     went from 89.4 to 16.9 ms and fwd+bwd from 277 to 40.9 ms, and the B3
 //     products with dense operands gained too (J 200×200 forward from
 //     about 3 to 1.2 ms); products with a sparse A (a Jacobian's seed
 //     rows) stay on gonum, which skips zeros.
-//   - B2 GEMV misses 0.6× (three runs: 0.82, 0.68, 0.58, the last only because
-//     load slowed PyTorch). It is memory-bound: the forward reads W (8 MB),
+//   - B2 GEMV misses 0.6×. It is memory-bound: the forward reads W (8 MB),
 //     the backward reads W and W's Grad and writes the Grad (24 MB), and one
 //     core here reads at about 26 to 28 GB/s once data leaves L2, so moving
-//     those 32 MB takes about 0.9 ms, above the 0.74 to 0.82 ms that 0.6× of
-//     PyTorch's 1.24 to 1.37 ms (the two less loaded runs) allows. The
-//     backward is now one fused sweep over W's rows (Ḡxᵀ and WᵀḠ together, on
-//     AVX2 kernels, and a new intermediate adjoint is set rather than cleared
-//     and added to), but gonum's Dgemv and Dger already ran at memory speed:
-//     against the old code in one session fwd+bwd went from 1.03 to 1.00 ms,
-//     within the noise; the kernels are faster (1.3 to 1.8× gonum) only while
-//     the matrix stays in cache. The Go benchmark adds into W's existing Grad,
-//     where PyTorch's sets W.grad = None and writes a new one. grad/f stays at
-//     about 3, as the cheap-gradient principle says.
+//     those 32 MB takes about 0.9 ms, above the 0.70 ms that 0.6× of
+//     PyTorch's 1.16 ms allows. The backward is one fused sweep over W's rows
+//     (Ḡxᵀ and WᵀḠ together, on AVX2 kernels, and a new intermediate adjoint
+//     is set rather than cleared and added to), but gonum's Dgemv and Dger
+//     already ran at memory speed: against the old code in one session
+//     fwd+bwd went from 1.03 to 1.00 ms, within the noise. The Go benchmark
+//     adds into W's existing Grad, where PyTorch's sets W.grad = None and
+//     writes a new one; a fresh leaf per iteration in Go (W.Detach().
+//     RequiresGrad()) is slower, 1.6 ms, for allocating and zeroing 8 MB each
+//     time. grad/f stays at about 3, as the cheap-gradient principle says.
 //   - B3 meets its targets; PyTorch's vectorized Hessian (one batched
 //     computation) is faster than the forward-over-reverse Hessian here.
 //
