@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"reflect"
 	"slices"
 	"sort"
@@ -109,6 +110,9 @@ func (s *Session) typedDefine(ctx context.Context, st step) (src string, err err
 	init := "{}\n" + tmp + " := func() []any { return []any{" + pos + strings.Join(st.defRHS, ", ") + "} }()"
 	if _, err := s.in.EvalWithContext(ctx, init); err != nil {
 		if isNilType(err) {
+			if e := s.undefinedRoot(st); e != nil {
+				return "", e // yaegi's own message would be "nil type"
+			}
 			return "", errNoFallback // the statement's own error says more
 		}
 		return "", err
@@ -144,6 +148,41 @@ func (s *Session) typedDefine(ctx context.Context, st step) (src string, err err
 		}
 	}
 	return b.String() + tmp + " = nil", nil
+}
+
+// undefinedRoot returns a compile error for the first right-hand side of
+// st that indexes or selects from a name declared nowhere (y := nosuch[0]),
+// or nil.
+func (s *Session) undefinedRoot(st step) error {
+	for _, e := range st.defExprs {
+		for {
+			switch x := e.(type) {
+			case *ast.IndexExpr:
+				e = x.X
+				continue
+			case *ast.SelectorExpr:
+				e = x.X
+				continue
+			case *ast.ParenExpr:
+				e = x.X
+				continue
+			}
+			break
+		}
+		id, ok := e.(*ast.Ident)
+		if !ok || !id.Pos().IsValid() || st.u == nil || st.u.stmt == nil || id.Pos() < st.u.stmt.Pos() || id.End() > st.u.stmt.End() {
+			continue // not an identifier of the unit's own text (a hoisted statement)
+		}
+		if s.decls[id.Name] != nil || s.pkgs[id.Name] != "" || types.Universe.Lookup(id.Name) != nil {
+			continue
+		}
+		if _, ok := s.global(id.Name); ok {
+			continue
+		}
+		p := st.u.fset.Position(id.Pos())
+		return fmt.Errorf("%d:%d: undefined: %s", p.Line, p.Column, id.Name)
+	}
+	return nil
 }
 
 // errNoFallback says that typedDefine could not compile the right-hand
