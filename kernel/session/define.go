@@ -49,6 +49,34 @@ func (st *step) setDefine(pos string, as *ast.AssignStmt, text func(ast.Expr) st
 	st.pos, st.defLHS, st.defRHS, st.defExprs = pos, lhs, rhs, as.Rhs
 }
 
+// isCommaOkForm reports whether e is a map index or a channel receive,
+// whose v, ok := e yaegi cannot compile at top level ("nil type").
+func isCommaOkForm(e ast.Expr) bool {
+	if p, ok := e.(*ast.ParenExpr); ok {
+		return isCommaOkForm(p.X)
+	}
+	switch e := e.(type) {
+	case *ast.IndexExpr:
+		return true
+	case *ast.UnaryExpr:
+		return e.Op == token.ARROW
+	}
+	return false
+}
+
+// setCommaOk records v, ok := e (a map index or a receive) for
+// typedDefine, which declares v with e's type and ok as a bool, then
+// assigns both.
+func (st *step) setCommaOk(pos string, as *ast.AssignStmt, text func(ast.Expr) string) {
+	v, ok1 := as.Lhs[0].(*ast.Ident)
+	okv, ok2 := as.Lhs[1].(*ast.Ident)
+	if !ok1 || !ok2 {
+		return
+	}
+	st.pos, st.commaOk = pos, true
+	st.defLHS, st.defRHS, st.defExprs = []string{v.Name, okv.Name}, []string{text(as.Rhs[0])}, as.Rhs
+}
+
 // hoistedSteps turns the statements a rewrite hoisted before unit u
 // (pre, "m := a; m = max(m, b)") into one step each, so that a := among
 // them gets typedDefine's fallback too.
@@ -83,6 +111,9 @@ func (s *Session) typedDefine(ctx context.Context, st step) (src string, err err
 	// The failed compile left the frame short of a slot (see globals):
 	// any successful Eval makes it whole again.
 	s.in.EvalWithContext(context.Background(), "{}\n_ = 0")
+	if st.commaOk {
+		return s.commaOkDefine(ctx, st)
+	}
 	types := make([]reflect.Type, len(st.defLHS))
 	static := true
 	for i, e := range st.defExprs {
@@ -107,7 +138,16 @@ func (s *Session) typedDefine(ctx context.Context, st step) (src string, err err
 	tmp := s.fresh("gbDefine")
 	pos := strings.Replace(st.pos, "//line", "/*line", 1)
 	pos = pos[:len(pos)-1] + "*/"
-	init := "{}\n" + tmp + " := func() []any { return []any{" + pos + strings.Join(st.defRHS, ", ") + "} }()"
+	// Locals inside a func literal, which yaegi types where it cannot a
+	// global (an instantiated generic call in a composite literal fails).
+	var locals, names []string
+	for i, rhs := range st.defRHS {
+		v := "v" + strconv.Itoa(i)
+		locals = append(locals, v)
+		names = append(names, rhs)
+	}
+	init := "{}\n" + tmp + " := func() []any { " + strings.Join(locals, ", ") + " := " + pos + strings.Join(names, ", ") +
+		"; return []any{" + strings.Join(locals, ", ") + "} }()"
 	if _, err := s.in.EvalWithContext(ctx, init); err != nil {
 		if isNilType(err) {
 			if e := s.undefinedRoot(st); e != nil {
@@ -189,6 +229,59 @@ func (s *Session) undefinedRoot(st step) error {
 // sides either: the statement's own error is the one to report.
 var errNoFallback = errors.New("session: no typed define")
 
+// commaOkDefine is typedDefine for v, ok := e (see setCommaOk).
+func (s *Session) commaOkDefine(ctx context.Context, st step) (string, error) {
+	t := s.staticType(st.defExprs[0])
+	if t == nil {
+		// Evaluate once, inside a func, and take the type of the value.
+		tmp := s.fresh("gbCommaOk")
+		pos := strings.Replace(st.pos, "//line", "/*line", 1)
+		pos = pos[:len(pos)-1] + "*/"
+		init := "{}\n" + tmp + " := func() []any { v, ok := " + pos + st.defRHS[0] + "; return []any{v, ok} }()"
+		if _, err := s.in.EvalWithContext(ctx, init); err != nil {
+			if isNilType(err) {
+				return "", errNoFallback
+			}
+			return "", err
+		}
+		var vals []any
+		if v, ok := s.globals()[tmp]; ok && v.IsValid() {
+			vals, _ = v.Interface().([]any)
+		}
+		if len(vals) != 2 || vals[0] == nil {
+			return "", s.untypable(st, 0, errors.New("the value is nil"))
+		}
+		ts, err := s.typeString(reflect.TypeOf(vals[0]))
+		if err != nil {
+			return "", s.untypable(st, 0, err)
+		}
+		var b strings.Builder
+		b.WriteString("{}\n")
+		if v := st.defLHS[0]; v != "_" {
+			fmt.Fprintf(&b, "var %s %s = %s[0].(%s)\n", v, ts, tmp, ts)
+		}
+		if ok := st.defLHS[1]; ok != "_" {
+			fmt.Fprintf(&b, "var %s bool = %s[1].(bool)\n", ok, tmp)
+		}
+		return b.String() + tmp + " = nil", nil
+	}
+	ts, err := s.typeString(t)
+	if err != nil {
+		return "", s.untypable(st, 0, err)
+	}
+	var b strings.Builder
+	b.WriteString("{}\n")
+	v, ok := st.defLHS[0], st.defLHS[1]
+	if v != "_" {
+		fmt.Fprintf(&b, "var %s %s\n", v, ts)
+	}
+	if ok != "_" {
+		fmt.Fprintf(&b, "var %s bool\n", ok)
+	}
+	fmt.Fprintf(&b, "%s%s, %s = %s", st.pos, v, ok, st.defRHS[0])
+	return b.String(), nil
+}
+
 // untypable is the error for right-hand side i of st, whose type cannot
 // be written in a cell.
 func (s *Session) untypable(st step, i int, why error) error {
@@ -231,6 +324,10 @@ func (s *Session) staticType(e ast.Expr) reflect.Type {
 	case *ast.Ident:
 		if v, ok := s.global(e.Name); ok {
 			return v.Type()
+		}
+	case *ast.UnaryExpr:
+		if t := s.staticType(e.X); e.Op == token.ARROW && t != nil && t.Kind() == reflect.Chan {
+			return t.Elem()
 		}
 	case *ast.IndexExpr:
 		t := s.staticType(e.X)
@@ -379,8 +476,10 @@ func hasCall(es []ast.Expr) bool {
 	return found
 }
 
-// isDefinitionLoop reports yaegi's "constant definition loop" (and
-// "variable definition loop") compile errors.
+// isDefinitionLoop reports the compile errors yaegi gives for a top-level
+// := whose type it cannot work out: "constant definition loop" (and
+// "variable definition loop"), and "not a generic type" for an explicitly
+// instantiated generic call (m := Map[int, string](…)).
 func isDefinitionLoop(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "definition loop")
+	return err != nil && (strings.Contains(err.Error(), "definition loop") || strings.Contains(err.Error(), "not a generic type"))
 }

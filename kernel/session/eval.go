@@ -47,6 +47,7 @@ type step struct {
 	// names, and the right-hand sides (rewritten text and syntax), for
 	// typedDefine.
 	pos      string
+	commaOk  bool // v, ok := m[k] or <-ch: defLHS is v and ok
 	defLHS   []string
 	defRHS   []string
 	defExprs []ast.Expr
@@ -172,6 +173,18 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		}
 		v, err := s.in.EvalWithContext(ctx, st.src)
 		if err != nil && st.kind == stepValue && st.probe != "" && (isCompileError(err) || compilePanic(err) != "") {
+			// The probe compiled: one value, which yaegi cannot type in a
+			// top-level := (an explicitly instantiated generic call,
+			// f[int](x), fails with "constant definition loop" or "not a
+			// generic type"): bind it as an any.
+			if av, aerr := s.in.EvalWithContext(ctx, st.anyWrap); aerr == nil || !isCompileError(aerr) {
+				v, err = av, aerr
+				if err == nil && !v.IsValid() {
+					v = s.globals()[lastVar]
+				}
+			}
+		}
+		if err != nil && st.kind == stepValue && st.probe != "" && (isCompileError(err) || compilePanic(err) != "") {
 			st.kind = stepStmt // a call with no single value: run it as a statement
 			v, err = s.in.EvalWithContext(ctx, st.plain)
 		}
@@ -180,6 +193,9 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			// result): bind it as an any instead (no String() probe then).
 			// Nothing ran: the error came from the compiler.
 			v, err = s.in.EvalWithContext(ctx, st.anyWrap)
+			if err == nil && !v.IsValid() {
+				v = s.globals()[lastVar] // Eval's value of a := is unreliable
+			}
 		}
 		if err != nil && !st.retried && st.kind == stepStmt && isNilType(err) && hasRange(st.u) {
 			// The statements run so far may have declared what the
@@ -318,6 +334,8 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 			def := step{kind: stepStmt, u: u, src: "{}\n" + pos + text}
 			if r2 := commaOk(r, st); r2 != "" {
 				def.src = "{}\n" + pos + r2
+			} else if st.Tok == token.DEFINE && len(st.Lhs) == 2 && len(st.Rhs) == 1 && isCommaOkForm(st.Rhs[0]) {
+				def.setCommaOk(pos, st, func(e ast.Expr) string { return r.render(u.off(e.Pos()), u.off(e.End())) })
 			} else {
 				def.setDefine(pos, st, func(e ast.Expr) string { return r.render(u.off(e.Pos()), u.off(e.End())) })
 			}
