@@ -225,7 +225,16 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 			} else if fn != nil && fn.guard {
 				r.guardReturn(n, fn)
 			}
+		case *ast.BlockStmt:
+			for _, s := range n.List {
+				if a, ok := s.(*ast.AssignStmt); ok {
+					r.nilInMultiAssign(a)
+				}
+			}
 		case *ast.AssignStmt:
+			if ast.Node(n) == r.u.stmt {
+				r.nilInMultiAssign(n) // a top-level statement of the cell
+			}
 			if n.Tok == token.DEFINE && len(n.Lhs) == len(n.Rhs) {
 				for i, l := range n.Lhs {
 					if id, ok := l.(*ast.Ident); ok && r.isInt(n.Rhs[i]) {
@@ -789,6 +798,32 @@ func isTerminal(s ast.Stmt) bool {
 	return false
 }
 
+// isNilIdent reports whether e is the identifier nil.
+func isNilIdent(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "nil"
+}
+
+// nilInMultiAssign rewrites a, b = x, nil, on which yaegi panics
+// ("reflect: New(nil)"), to a, b = x, b; b = nil: the same values are
+// read, and the nil is assigned on its own. a is a statement of a block
+// (or of the cell), where a second statement may follow.
+func (r *rewriter) nilInMultiAssign(a *ast.AssignStmt) {
+	if a.Tok != token.ASSIGN || len(a.Lhs) < 2 || len(a.Lhs) != len(a.Rhs) {
+		return
+	}
+	var after []string
+	for i, e := range a.Rhs {
+		if id, ok := a.Lhs[i].(*ast.Ident); ok && id.Name != "_" && isNilIdent(e) {
+			r.replaceNode(e, lit(id.Name))
+			after = append(after, id.Name+" = nil")
+		}
+	}
+	if len(after) > 0 {
+		r.insert(r.u.off(a.End()), "; "+strings.Join(after, "; "))
+	}
+}
+
 // guardReturn decrements the depth counter after the results are
 // evaluated and before the func returns.
 func (r *rewriter) guardReturn(ret *ast.ReturnStmt, fn *funcCtx) {
@@ -818,13 +853,22 @@ func (r *rewriter) guardReturn(ret *ast.ReturnStmt, fn *funcCtx) {
 			decls = append(decls, "var "+names[i]+" "+exprText(r.u, resultType(fn.results, i))+"; ")
 		}
 	}
-	ps := []piece{lit("{ " + strings.Join(decls, "") + strings.Join(names, ", ") + " = ")}
+	var rhs []piece
 	for i, e := range ret.Results {
 		if i > 0 {
-			ps = append(ps, lit(", "))
+			rhs = append(rhs, lit(", "))
 		}
-		ps = append(ps, r.node(e))
+		if isNilIdent(e) && len(ret.Results) > 1 && fn.results != nil {
+			// yaegi panics with "reflect: New(nil)" on a, b = x, nil:
+			// assign a zero variable of the result's type instead.
+			z := r.fresh("z")
+			decls = append(decls, "var "+z+" "+exprText(r.u, resultType(fn.results, i))+"; ")
+			rhs = append(rhs, lit(z))
+			continue
+		}
+		rhs = append(rhs, r.node(e))
 	}
+	ps := append([]piece{lit("{ " + strings.Join(decls, "") + strings.Join(names, ", ") + " = ")}, rhs...)
 	tail := "; " + dec + "return"
 	if !named {
 		tail += " " + strings.Join(names, ", ")

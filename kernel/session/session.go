@@ -169,6 +169,7 @@ const (
 	cellDefersVar = "gbDefers__"    // prelude: the top-level defers of the running cell
 	runDefersFunc = "gbRunDefers__" // prelude: runs them, last first
 	lastVar       = "gbLast__"      // the last expression's value
+	zeroFunc      = "gbZero__"      // prelude: the zero value of its argument's type
 	userExprVar   = "gbUserExpr__"  // a user expression's value
 	displayPath   = "github.com/gradbook/gradbook/kernel/display"
 )

@@ -101,7 +101,7 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 // zeroes name so the session does not keep the value alive.
 func (s *Session) release(ctx context.Context, v reflect.Value, name string) map[string]any {
 	data := s.bundle(ctx, v, name)
-	s.in.EvalWithContext(context.Background(), "{}\n"+name+" = gbZero__("+name+")")
+	s.in.EvalWithContext(context.Background(), "{}\n"+name+" = "+zeroFunc+"("+name+")")
 	return data
 }
 
