@@ -529,6 +529,10 @@ var missingPkg = regexp.MustCompile(`^(\d+:\d+: )import "[^"]*" error: unable to
 
 var incompleteType = regexp.MustCompile(`incomplete type ([\pL_][\pL\pN_]*)$`)
 
+// noSymbol is yaegi's message for a missing package member; it names the
+// package by its import path (for ad, an internal alias path).
+var noSymbol = regexp.MustCompile(`package ([\pL_][\pL\pN_]*) "[^"]*" has no symbol ([\pL_][\pL\pN_]*)`)
+
 var errPos = regexp.MustCompile(`^(?:_\.go:)?(\d+):(\d+): (.*)$`)
 
 // cellError turns an evaluation error into the cell's Error.
@@ -592,6 +596,13 @@ compileErr:
 	}
 	// yaegi says "incomplete type x" for an undefined name x used as a value.
 	msg = incompleteType.ReplaceAllString(msg, "undefined: $1")
+	// As Go says it: undefined: ad.Vectr.
+	if m := noSymbol.FindStringSubmatch(msg); m != nil && (m[1] == "slices" || m[1] == "maps") {
+		msg = noSymbol.ReplaceAllString(msg, "undefined: $1.$2 (the interpreter lacks most generic functions of "+
+			"slices and maps: use sort.Float64s, sort.Ints, sort.Slice, or a loop)")
+	} else {
+		msg = noSymbol.ReplaceAllString(msg, "undefined: $1.$2")
+	}
 	if m := missingPkg.FindStringSubmatch(msg); m != nil {
 		// yaegi suggests setting GOPATH, which cannot help in a kernel.
 		msg = m[1] + fmt.Sprintf("package %s is not available: the interpreter has the Go 1.22 standard library (no iter, unique or newer packages) and the preloaded packages only", m[2])
