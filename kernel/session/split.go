@@ -296,16 +296,13 @@ func orderUnits(units []*unit) []*unit {
 			continue
 		}
 		anchor := -1
-		ast.Inspect(u.file, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok {
-				for j, names := range declares {
-					if names[id.Name] && j > anchor {
-						anchor = j
-					}
+		for name := range freeNames(u.file) {
+			for j, names := range declares {
+				if names[name] && j > anchor {
+					anchor = j
 				}
 			}
-			return true
-		})
+		}
 		if anchor < 0 {
 			out = append(out, units[i])
 		} else {
@@ -319,6 +316,81 @@ func orderUnits(units []*unit) []*unit {
 		}
 	}
 	return out
+}
+
+// freeNames returns the names a declaration uses that it does not declare
+// itself: in func argmax(v []float64) … for i, x := range v, neither v nor
+// i refers to a global of the cell. A name declared anywhere inside counts
+// as local throughout (shadowing order is not followed), and field and
+// method names after a dot are not names.
+func freeNames(f *ast.File) map[string]bool {
+	local := map[string]bool{}
+	declare := func(fl *ast.FieldList) {
+		if fl == nil {
+			return
+		}
+		for _, fd := range fl.List {
+			for _, n := range fd.Names {
+				local[n.Name] = true
+			}
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			declare(n.Recv)
+			declare(n.Type.Params)
+			declare(n.Type.Results)
+			if n.Body == nil {
+				return false
+			}
+			ast.Inspect(n.Body, func(m ast.Node) bool {
+				switch m := m.(type) {
+				case *ast.AssignStmt:
+					if m.Tok == token.DEFINE {
+						for _, l := range m.Lhs {
+							if id, ok := l.(*ast.Ident); ok {
+								local[id.Name] = true
+							}
+						}
+					}
+				case *ast.RangeStmt:
+					if m.Tok == token.DEFINE {
+						for _, e := range []ast.Expr{m.Key, m.Value} {
+							if id, ok := e.(*ast.Ident); ok {
+								local[id.Name] = true
+							}
+						}
+					}
+				case *ast.ValueSpec:
+					for _, id := range m.Names {
+						local[id.Name] = true
+					}
+				case *ast.FuncLit:
+					declare(m.Type.Params)
+					declare(m.Type.Results)
+				}
+				return true
+			})
+		}
+		return true
+	})
+	free := map[string]bool{}
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			ast.Inspect(n.X, visit) // not n.Sel: a field or method
+			return false
+		case *ast.Ident:
+			if !local[n.Name] {
+				free[n.Name] = true
+			}
+		}
+		return true
+	}
+	ast.Inspect(f, visit)
+	return free
 }
 
 // isTypeDecl reports a type declaration unit.
