@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -172,4 +173,16 @@ func TestForwardMemoryFlat(t *testing.T) {
 	if rLarge < 200_000*8 {
 		t.Errorf("reverse mode keeps only %d bytes for 2e5 nodes: the measurement does not see the tape", rLarge)
 	}
+}
+
+// TestShapeMismatchVectorMatrix checks that a vector [n] and an n×1
+// matrix, which both print as (n,1), are told apart in the error.
+func TestShapeMismatchVectorMatrix(t *testing.T) {
+	defer func() {
+		msg, _ := recover().(string)
+		if !strings.Contains(msg, "one is a vector (Shape() [4])") || !strings.Contains(msg, "(Shape() [4 1])") {
+			t.Errorf("panic %q does not tell the vector from the matrix", msg)
+		}
+	}()
+	Sub(Vector(1, 2, 3, 4), New([]int{4, 1}, []float64{1, 2, 3, 4}))
 }

@@ -83,8 +83,13 @@ func broadcastShape(op opcode, a, b *Tensor) []int {
 	case len(b.data) == 1:
 		return a.shape
 	}
-	panic(fmt.Sprintf("autodiff: %v: shapes %s and %s do not match (only one-element tensors broadcast)",
-		op, FormatShape(a.shape), FormatShape(b.shape)))
+	as, bs := FormatShape(a.shape), FormatShape(b.shape)
+	if as == bs {
+		// A vector [n] and an n×1 matrix both print as (n,1).
+		panic(fmt.Sprintf("autodiff: %v: shapes %s and %s do not match: one is a vector (Shape() %v), the other a matrix "+
+			"(Shape() %v); Reshape one to the other's shape", op, as, bs, a.shape, b.shape))
+	}
+	panic(fmt.Sprintf("autodiff: %v: shapes %s and %s do not match (only one-element tensors broadcast)", op, as, bs))
 }
 
 // binary evaluates an elementwise op of two operands.
