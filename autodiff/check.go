@@ -78,10 +78,19 @@ func (gc GradCheck) OK(tol float64) bool {
 	return true
 }
 
-// String returns a one-line summary: the largest errors and the step.
+// String returns a one-line summary: the largest errors and the step, and,
+// when AD met a kink, why the two may then disagree.
 func (gc GradCheck) String() string {
-	return fmt.Sprintf("gradcheck: max abs error %.3g, max rel error %.3g (central differences, h = %g, %d entries)",
+	s := fmt.Sprintf("gradcheck: max abs error %.3g, max rel error %.3g (central differences, h = %g, %d entries)",
 		gc.MaxAbs, gc.MaxRel, gc.Step, len(gc.AbsErr.data))
+	if hits := gc.Analytic.Kinks(); len(hits) > 0 {
+		s += fmt.Sprintf("; x is at a kink (%s): central differences there average the slopes on either side, "+
+			"AD uses one subgradient, so they need not agree", strings.TrimPrefix(hits[0].String(), "kink: "))
+		if len(hits) > 1 {
+			s += fmt.Sprintf(" (and %d more kinks)", len(hits)-1)
+		}
+	}
+	return s
 }
 
 // Markdown returns a table with one row per entry: AD value, finite

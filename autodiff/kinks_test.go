@@ -117,3 +117,18 @@ func TestKinkPolicies(t *testing.T) {
 		}()
 	}
 }
+
+// TestCheckGradAtKink checks that a gradient check at a kink says why
+// AD and central differences disagree there.
+func TestCheckGradAtKink(t *testing.T) {
+	gc := CheckGrad(func(x *Tensor) *Tensor { return Sum(ReLU(x)) }, Vector(0, 1))
+	if gc.OK(1e-6) {
+		t.Fatalf("AD (0) and central differences (0.5) agree at ReLU's kink: %v", gc)
+	}
+	if s := gc.String(); !strings.Contains(s, "x is at a kink (ReLU at element 0") || !strings.Contains(s, "need not agree") {
+		t.Errorf("String() = %q, want the kink explained", s)
+	}
+	if s := CheckGrad(func(x *Tensor) *Tensor { return Sum(ReLU(x)) }, Vector(2, 1)).String(); strings.Contains(s, "kink") {
+		t.Errorf("away from kinks, String() = %q mentions one", s)
+	}
+}
