@@ -340,6 +340,19 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 				def.setDefine(pos, st, func(e ast.Expr) string { return r.render(u.off(e.Pos()), u.off(e.End())) })
 			}
 			steps = append(steps, def)
+		case *ast.DeclStmt:
+			// var v = g[0]: the same fallback as v := g[0].
+			def := step{kind: stepStmt, u: u, src: "{}\n" + pos + text}
+			if gd, ok := st.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR && len(gd.Specs) == 1 {
+				if vs := gd.Specs[0].(*ast.ValueSpec); vs.Type == nil && len(vs.Names) == len(vs.Values) {
+					as := &ast.AssignStmt{Tok: token.DEFINE, Rhs: vs.Values}
+					for _, n := range vs.Names {
+						as.Lhs = append(as.Lhs, n)
+					}
+					def.setDefine(pos, as, func(e ast.Expr) string { return r.render(u.off(e.Pos()), u.off(e.End())) })
+				}
+			}
+			steps = append(steps, def)
 		default:
 			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + text})
 		}
