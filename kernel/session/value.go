@@ -53,6 +53,9 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 		text = fmt.Sprintf("%v", x)
 	}
 	data := map[string]any{display.MIMEText: text}
+	if k := v.Kind(); (k == reflect.Pointer || k == reflect.Interface) && v.IsNil() {
+		return data // a nil pointer's methods would only panic: shown as <nil>
+	}
 	probe := func(method string) (reflect.Value, bool) {
 		if !embeds && !s.declaresMethod(method) {
 			return reflect.Value{}, false // no cell type has it: save an Eval
