@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/go-zeromq/zmq4"
@@ -171,7 +172,8 @@ func (p *publisher) serve(rw net.Conn) {
 		defer p.wg.Done()
 		s.write()
 	}()
-	if err := s.read(); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+	// A front end that closes its socket (a reset one too) just left.
+	if err := s.read(); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, syscall.ECONNRESET) {
 		p.log.Printf("iopub: subscriber %v: %v", rw.RemoteAddr(), err)
 	}
 }
