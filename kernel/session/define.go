@@ -294,7 +294,10 @@ func (s *Session) untypable(st step, i int, why error) error {
 // globals it redefines (x := x * 2).
 func (s *Session) selfReferent(st step) bool {
 	for _, name := range st.defLHS {
-		if _, ok := s.global(name); ok && mentions(st.defExprs, []string{name}) {
+		if !mentions(st.defExprs, []string{name}) {
+			continue
+		}
+		if _, ok := s.global(name); ok {
 			return true
 		}
 	}
