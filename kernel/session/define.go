@@ -17,18 +17,22 @@ import (
 	"github.com/traefik/yaegi/interp"
 )
 
-// # Top-level := of an element of a compiled value
+// # Top-level := that yaegi cannot type
 //
 // yaegi cannot type a global defined from an index into a value whose
 // type came from compiled code: after `g := t.Data()` (a []float64 made
 // by autodiff) or `xs := strings.Fields(s)`, the cell `y := g[0]` fails
-// with "constant definition loop", and `y := g[0] * 2` with "nil type".
-// The same statements work inside a function, and `var y float64 =
-// g[0]` works at top level. So when a top-level := fails that way, the
-// session evaluates its right-hand sides once, inside a func literal,
-// into a temporary []any, finds each one's type (statically where the
-// expression is a chain of globals, fields and indexes, else from the
-// value), and defines each name with `var name T` from the temporary.
+// with "constant definition loop", and `y := g[0] * 2` with "nil type";
+// so do `v, ok := m[k]`, `v, ok := <-ch` and `m := F[int, string](…)`. The
+// same statements work inside a function, and `var y float64 = g[0]`
+// works at top level. So when such a := (or var) fails that way, the
+// session defines each name with an explicit type (typedDefine): `var y
+// T = g[0]` when the type can be read from the expression (a chain of
+// globals, fields, indexes and receives), else by evaluating the
+// right-hand sides once, as locals of a func literal, into a temporary
+// []any and taking the types from the values. A := that reads the
+// global it redefines (x := x * 2) goes the second way from the start:
+// yaegi would make the new x first and read it as 0.
 
 // setDefine records, for typedDefine, the names and right-hand sides of
 // as when it is a := of as many values as names; text renders an
