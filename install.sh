@@ -13,7 +13,9 @@ cd "$(dirname "$0")"
 bin_dir="${GRADBOOK_BIN_DIR:-$HOME/.local/bin}"
 mkdir -p "$bin_dir"
 echo "install.sh: building gradbook (the first build compiles yaegi's standard library symbols: about a minute)"
-go build -o "$bin_dir/gradbook.new" ./kernel/cmd/gradbook
+# Without cgo: a static binary, and one whose grading sandbox can confine
+# file reads on every thread (Landlock, see kernel/worker).
+CGO_ENABLED=0 go build -o "$bin_dir/gradbook.new" ./kernel/cmd/gradbook
 mv -f "$bin_dir/gradbook.new" "$bin_dir/gradbook"
 echo "install.sh: binary $bin_dir/gradbook ($("$bin_dir/gradbook" version))"
 

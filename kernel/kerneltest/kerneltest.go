@@ -41,8 +41,8 @@ var (
 	buildOut  []byte
 )
 
-// Binary builds the gradbook command once per test process and returns
-// the path of the binary.
+// Binary builds the gradbook command once per test process, without cgo
+// as install.sh does, and returns the path of the binary.
 func Binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -52,6 +52,7 @@ func Binary(t testing.TB) string {
 		}
 		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "gradbook"),
 			"github.com/gradbook/gradbook/kernel/cmd/gradbook")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // as install.sh builds it
 		buildOut, buildErr = cmd.CombinedOutput()
 	})
 	if buildErr != nil {

@@ -209,6 +209,10 @@ func TestCommandErrors(t *testing.T) {
 func hostile(t *testing.T, dir string) map[string]string {
 	escape := filepath.Join(os.TempDir(), fmt.Sprintf("gradbook-escape-%d", os.Getpid()))
 	t.Cleanup(func() { os.Remove(escape) })
+	solution, err := filepath.Abs(homework)
+	if err != nil {
+		t.Fatal(err)
+	}
 	variants := []struct{ name, before, code, old, new string }{
 		{name: "exit", before: "test_f", code: "os.Exit(1)"},
 		// f exits instead of failing its test; gradF loops
@@ -217,6 +221,8 @@ func hostile(t *testing.T, dir string) map[string]string {
 		{name: "loop-in-gradF", old: "v := x.Data()", new: "for {\n\t}\n\tv := x.Data()"},
 		{name: "alloc", before: "test_f", code: "big := make([]byte, 1<<40)\nbig[0] = 1"},
 		{name: "write", before: "test_chain_rule", code: fmt.Sprintf("if err := os.WriteFile(%q, []byte(\"x\"), 0o644); err != nil {\n\tpanic(err)\n}", escape)},
+		// f reads the instructor's solution: the sandbox must refuse
+		{name: "read", old: "return ad.Sum(", new: fmt.Sprintf("if _, err := os.ReadFile(%q); err == nil {\n\t\tpanic(\"read the solution outside the sandbox\")\n\t}\n\treturn ad.Sum(", solution)},
 		{name: "net", before: "test_f", code: "import \"net\"\nconn, err := net.Dial(\"tcp\", \"127.0.0.1:1\")\nfmt.Println(conn, err)"},
 		{name: "exec", before: "test_grad_f", code: "import \"os/exec\"\nexec.Command(\"true\").Run()"},
 		// and the solution of z does not compile
@@ -267,7 +273,7 @@ func TestCommandGrade(t *testing.T) {
 	}
 	paths := hostile(t, dir)
 	csvPath, jsonPath := filepath.Join(dir, "report.csv"), filepath.Join(dir, "report.json")
-	names := []string{"solution", "student", "exit", "exit-in-f", "loop", "loop-in-gradF", "alloc", "write", "net", "exec", "syntax", "notjson"}
+	names := []string{"solution", "student", "exit", "exit-in-f", "loop", "loop-in-gradF", "alloc", "write", "read", "net", "exec", "syntax", "notjson"}
 	paths["solution"], paths["student"] = homework, student
 	args := []string{"grade", "-j", "2", "--timeout", "2s", "--assignment", homework, "--csv", csvPath, "--json", jsonPath}
 	for _, n := range names {
@@ -303,6 +309,7 @@ func TestCommandGrade(t *testing.T) {
 		"loop-in-gradF": {[]float64{1, 0, 3, 3}, map[string]string{"test_grad_f": "Timeout: the cell ran longer than the time limit of 2s"}},
 		"alloc":         {[]float64{1, 2, 3, 3}, nil},
 		"write":         {[]float64{1, 2, 3, 3}, nil},
+		"read":          {[]float64{1, 2, 3, 3}, nil},
 		"net":           {[]float64{1, 2, 3, 3}, nil},
 		"exec":          {[]float64{1, 2, 3, 3}, nil},
 		"syntax":        {[]float64{1, 2, 3, 0}, map[string]string{"test_chain_rule": "undefined: z"}},

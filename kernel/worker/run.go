@@ -28,6 +28,8 @@ var ErrNotWorker = errors.New("worker: not started by the gradbook kernel (inter
 type Setup struct {
 	New        func(stdin io.Reader, stdout io.Writer) (Interpreter, error)
 	IsComplete func(code string) (status, indent string)
+	// ConfineTo is Config.ConfineTo.
+	ConfineTo string
 	// SetDisplaySink, when set, is called with the function that sends
 	// display events to the front end (display.SetSink).
 	SetDisplaySink func(func(e display.Event))
@@ -72,6 +74,7 @@ func Main(setup Setup) error {
 		Token:      token,
 		New:        setup.New,
 		IsComplete: setup.IsComplete,
+		ConfineTo:  setup.ConfineTo,
 	})
 	log.SetOutput(w.LogWriter())
 	if setup.SetDisplaySink != nil {

@@ -43,6 +43,10 @@ type Config struct {
 	New func(stdin io.Reader, stdout io.Writer) (Interpreter, error)
 	// IsComplete answers is_complete requests (session.IsComplete).
 	IsComplete func(code string) (status, indent string)
+	// ConfineTo, when set, confines the worker's file access to that
+	// directory (and reading the system's) once the interpreter is built,
+	// before any cell runs (see Confine); grading sets it.
+	ConfineTo string
 }
 
 // Stucker is implemented by interpreters that can tell, after a cell
@@ -98,6 +102,14 @@ func (w *Worker) Serve() error {
 	if err != nil {
 		w.Logf("cannot start the interpreter: %v", err)
 		return fmt.Errorf("worker: start interpreter: %w", err)
+	}
+	if dir := w.cfg.ConfineTo; dir != "" {
+		if err := Confine(dir); errors.Is(err, ErrNoConfine) {
+			w.Logf("sandbox: cells can still read files outside %s: %v", dir, err)
+		} else if err != nil {
+			w.Logf("sandbox: %v", err)
+			return fmt.Errorf("worker: confine: %w", err)
+		}
 	}
 	if err := w.events.Write(Event{Op: EvReady}); err != nil {
 		return err

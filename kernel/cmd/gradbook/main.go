@@ -231,11 +231,14 @@ func installCmd(args []string) error {
 
 // workerCmd serves cells for a supervisor. With $GRADBOOK_SANDBOX set
 // to a directory (gradbook grade does), the session is a grading sandbox
-// that may write only there, and runs in it.
+// that may write only there, and runs in it; where Linux's Landlock is
+// available (and the binary is built without cgo, as install.sh does) the
+// process may then read no other files but the system's.
 func workerCmd() error {
 	sources := gradbook.Sources()
 	opts := session.Options{Sources: sources}
-	if dir := os.Getenv(sandboxEnv); dir != "" {
+	dir := os.Getenv(sandboxEnv)
+	if dir != "" {
 		if err := os.Chdir(dir); err != nil {
 			return fmt.Errorf("sandbox: %w", err)
 		}
@@ -248,6 +251,7 @@ func workerCmd() error {
 			return session.New(o)
 		},
 		IsComplete:     session.IsComplete,
+		ConfineTo:      dir,
 		SetDisplaySink: func(f func(display.Event)) { display.SetSink(f) },
 	})
 }
