@@ -35,14 +35,16 @@ const (
 var ErrNoConfine = errors.New("worker: file access cannot be confined here")
 
 // readOnlyDirs are what a confined worker may still read: the system's
-// programs, libraries, configuration (time zones, certificates) and
-// devices.
-var readOnlyDirs = []string{"/usr", "/lib", "/lib64", "/bin", "/etc", "/proc", "/sys", "/dev"}
+// programs, libraries and configuration (time zones, certificates), its
+// own /proc entry and its cgroup (the Go runtime reads CPU limits there),
+// and the harmless devices. Not other devices: root could read a disk.
+var readOnlyDirs = []string{"/usr", "/lib", "/lib64", "/bin", "/etc", "/proc/self", "/sys/fs/cgroup",
+	"/dev/urandom", "/dev/random", "/dev/zero"}
 
 // Confine restricts the whole worker process, for good, to reading and
 // writing files under dir, reading the system directories (readOnlyDirs)
 // and writing /dev/null: a graded submission cannot read other files (the
-// instructor's solution, other submissions). It returns ErrNoConfine,
+// instructor's solution, other submissions, other processes' /proc). It returns ErrNoConfine,
 // wrapped, when the system cannot do it; the caller decides whether to go
 // on unconfined.
 func Confine(dir string) error {
