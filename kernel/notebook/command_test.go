@@ -190,6 +190,8 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"grade"}, 2, "gradbook grade: no submissions"},
 		{[]string{"grade", "-j", "0", nb}, 2, "-j 0: want at least 1"},
 		{[]string{"grade", "--timeout", "soon", nb}, 2, `invalid value "soon" for flag -timeout`},
+		{[]string{"grade", "--memory", "1GiB", nb}, 2, "--memory 1GiB: want a size of at least 2GiB"},
+		{[]string{"grade", "--memory", "lots", nb}, 2, "--memory lots: want a size"},
 		{[]string{"grade", "--assignment", bad, nb}, 1, "bad.ipynb: notebook: not an nbformat 4 notebook"},
 		{[]string{"grade", "--csv", filepath.Join(dir, "no", "dir.csv"), nb}, 1, "no such file or directory"},
 		{[]string{"assign", nb}, 2, "-o STUDENT.ipynb is required"},
@@ -275,7 +277,7 @@ func TestCommandGrade(t *testing.T) {
 	csvPath, jsonPath := filepath.Join(dir, "report.csv"), filepath.Join(dir, "report.json")
 	names := []string{"solution", "student", "exit", "exit-in-f", "loop", "loop-in-gradF", "alloc", "write", "read", "net", "exec", "syntax", "notjson"}
 	paths["solution"], paths["student"] = homework, student
-	args := []string{"grade", "-j", "2", "--timeout", "2s", "--assignment", homework, "--csv", csvPath, "--json", jsonPath}
+	args := []string{"grade", "-j", "2", "--timeout", "2s", "--memory", "3GiB", "--assignment", homework, "--csv", csvPath, "--json", jsonPath}
 	for _, n := range names {
 		args = append(args, paths[n])
 	}

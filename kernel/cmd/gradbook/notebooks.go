@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gradbook/gradbook/kernel/notebook"
@@ -138,9 +140,16 @@ func gradeCmd(args []string) error {
 	jsonPath := fs.String("json", "", "also write the report as JSON to `FILE`")
 	assignment := fs.String("assignment", "", "the notebook handed out, or its solution: its test cells and points replace the submissions' own")
 	quiet := fs.Bool("q", false, "do not print each submission's score as it is graded")
+	memory := fs.String("memory", "", "address space of each submission's worker, e.g. `SIZE` 3GiB (default: half the RAM, 4 to 8 GiB)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	var memLimit int64
+	if *memory != "" {
+		if memLimit, err = parseSize(*memory); err != nil || memLimit < minWorkerMemory {
+			return usageError{fmt.Sprintf("gradbook grade: --memory %s: want a size of at least 2GiB, such as 3GiB or 4096MiB", *memory)}
+		}
 	}
 	switch {
 	case len(pos) == 0:
@@ -150,7 +159,8 @@ func gradeCmd(args []string) error {
 	case *timeout <= 0:
 		return usageError{fmt.Sprintf("gradbook grade: --timeout %v: want a positive duration", *timeout)}
 	}
-	opts := notebook.GradeOptions{Timeout: *timeout, Parallel: *jobs, Start: startSandbox}
+	start := func(submission string) (notebook.Sandbox, error) { return startSandbox(submission, memLimit) }
+	opts := notebook.GradeOptions{Timeout: *timeout, Parallel: *jobs, Start: start}
 	if *assignment != "" {
 		if opts.Assignment, err = notebook.ReadFile(*assignment); err != nil {
 			return err
@@ -198,9 +208,35 @@ func gradeCmd(args []string) error {
 	return nil
 }
 
+// minWorkerMemory is the smallest address space a worker starts in: the
+// Go runtime and the WebAssembly Graphviz reserve much more virtual memory
+// than they use.
+const minWorkerMemory = 2 << 30
+
+// parseSize reads a size such as 3GiB, 512MiB, 4G or 1073741824 (bytes).
+func parseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		scale  int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}}
+	scale := int64(1)
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, scale = n, u.scale
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/scale {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return n * scale, nil
+}
+
 // startSandbox starts a supervised worker in grading mode for one
-// submission, with a temporary directory of its own that Close removes.
-func startSandbox(submission string) (notebook.Sandbox, error) {
+// submission, with a temporary directory of its own that Close removes,
+// and an address space of memory bytes (0: the default).
+func startSandbox(submission string, memory int64) (notebook.Sandbox, error) {
 	dir, err := os.MkdirTemp("", "gradbook-grade-")
 	if err != nil {
 		return nil, err
@@ -208,6 +244,7 @@ func startSandbox(submission string) (notebook.Sandbox, error) {
 	sup, err := supervisor.New(supervisor.Options{
 		Env:            []string{sandboxEnv + "=" + dir},
 		InterruptGrace: 2 * time.Second,
+		MemoryLimit:    memory,
 		Logf:           log.New(os.Stderr, "gradbook: "+submission+": ", 0).Printf,
 	})
 	if err != nil {
