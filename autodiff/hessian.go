@@ -1,9 +1,5 @@
 package autodiff
 
-import (
-	"fmt"
-)
-
 // Hessian returns the exact second derivative of the scalar function f at
 // x, with shape shape(x) ++ shape(x) and H[i.., j..] = ∂²f/∂xᵢ∂xⱼ (an n×n
 // matrix for a vector x; symmetric, so the layouts agree).
@@ -22,23 +18,12 @@ func Hessian(f Func, x *Tensor, opts ...Option) *Tensor {
 		tan[i*n+i] = 1
 	}
 	xx, ctx := seedForward(x, tan, n, cfg.kink)
-	xx.req = true
-	y := f(xx)
-	if len(y.data) != 1 {
-		panic(fmt.Errorf("%w: Hessian needs a scalar function, f returned shape %s", ErrNotScalar, FormatShape(y.shape)))
-	}
+	g := gradForward("Hessian", f, xx, cfg)
 	h := newTensor(append(x.Shape(), x.shape...))
 	h.ensureMeta().jac = &jacInfo{layout: Numerator, mode: Forward, yShape: nil, xShape: x.Shape(), what: "Hessian"}
-	tp, id := y.resolve()
-	if tp == nil {
-		return h
-	}
-	grads := tp.gradOps(id, Ones(y.shape...), &cfg.kink)
-	_, xi := xx.resolve()
-	if g := grads[xi]; g != nil && g.fwd != nil {
+	if g.fwd != nil {
 		copy(h.data, g.fwd.tan)
 	}
-	tp.free()
 	return withKinks(h, ctx.hits, cfg.kink)
 }
 

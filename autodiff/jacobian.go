@@ -136,7 +136,7 @@ func Derivative(f Func, x float64, opts ...Option) float64 {
 func Grad(f Func, x *Tensor, opts ...Option) *Tensor {
 	cfg := newConfig(opts)
 	if x.fwd != nil {
-		return gradForward(f, x, cfg)
+		return gradForward("Grad", f, x, cfg)
 	}
 	xx := x.clone()
 	xx.req = true
@@ -168,14 +168,16 @@ func Grad(f Func, x *Tensor, opts ...Option) *Tensor {
 // inside Jacobian with Forward, JVP or Derivative): the reverse sweep runs
 // as tensor operations, so the gradient carries the tangents of its own
 // derivative (forward over reverse, as Hessian does). Jacobian(func(x)
-// { return Grad(f, x) }, x, Forward) is then the Hessian of f.
-func gradForward(f Func, x *Tensor, cfg config) *Tensor {
+// { return Grad(f, x) }, x, Forward) is then the Hessian of f, and Hessian
+// itself is this with one tangent per element of x. what names the caller
+// in the error for a non-scalar f.
+func gradForward(what string, f Func, x *Tensor, cfg config) *Tensor {
 	xx := x.clone()
 	xx.fwd = x.fwd
 	xx.req = true
 	y := f(xx)
 	if len(y.data) != 1 {
-		panic(fmt.Errorf("%w: Grad needs a scalar function, f returned shape %s", ErrNotScalar, FormatShape(y.shape)))
+		panic(fmt.Errorf("%w: %s needs a scalar function, f returned shape %s", ErrNotScalar, what, FormatShape(y.shape)))
 	}
 	tp, id := y.resolve()
 	if tp == nil {

@@ -173,7 +173,7 @@ func TestDgemmRandom(t *testing.T) {
 // the parallel split gives the same result.
 func TestDgemmLarge(t *testing.T) {
 	if testing.Short() {
-		t.Skip("large product")
+		t.Skip("large product: skipped with -short")
 	}
 	r := rand.New(rand.NewPCG(4, 5))
 	for _, kern := range candidates() {
