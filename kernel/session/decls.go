@@ -233,11 +233,15 @@ func (s *Session) isCellType(e ast.Expr) bool {
 	return ok && s.decls[id.Name] != nil && s.decls[id.Name].kind == "type"
 }
 
-func (s *Session) global(name string) (reflect.Value, bool) {
+func (s *Session) global(name string) (reflect.Value, bool) { return s.globalIn(s.globals(), name) }
+
+// globalIn is global looked up in g, the interpreter's globals fetched
+// once for several names.
+func (s *Session) globalIn(g map[string]reflect.Value, name string) (reflect.Value, bool) {
 	if d := s.decls[name]; d == nil || (d.kind != "var" && d.kind != "const") {
 		return reflect.Value{}, false
 	}
-	v, ok := s.globals()[name]
+	v, ok := g[name]
 	return v, ok && v.IsValid()
 }
 

@@ -112,16 +112,20 @@ func hoistedSteps(u *unit, pos, pre string) []step {
 // is the cell's result: a right-hand side failed, or a type has no name a
 // cell can write.
 func (s *Session) typedDefine(ctx context.Context, st step) (src string, err error) {
-	// The failed compile left the frame short of a slot (see globals):
-	// any successful Eval makes it whole again.
-	s.in.EvalWithContext(context.Background(), "{}\n_ = 0")
+	g := s.globals()
+	if g == nil {
+		// The failed compile left the frame short of a slot (see
+		// globals): any successful Eval makes it whole again.
+		s.in.EvalWithContext(context.Background(), "{}\n_ = 0")
+		g = s.globals()
+	}
 	if st.commaOk {
-		return s.commaOkDefine(ctx, st)
+		return s.commaOkDefine(ctx, st, g)
 	}
 	types := make([]reflect.Type, len(st.defLHS))
 	static := true
 	for i, e := range st.defExprs {
-		types[i] = s.staticType(e)
+		types[i] = s.staticType(e, g)
 		static = static && types[i] != nil
 	}
 	if static && !mentions(st.defExprs, st.defLHS) {
@@ -229,13 +233,24 @@ func (s *Session) undefinedRoot(st step) error {
 	return nil
 }
 
+// typedDefineOr is typedDefine for its callers in execute: the source to
+// evaluate instead of st's, or, when typedDefine has no fallback, "" and
+// orig (nil for a caller that then runs st as it is).
+func (s *Session) typedDefineOr(ctx context.Context, st step, orig error) (string, error) {
+	src, err := s.typedDefine(ctx, st)
+	if errors.Is(err, errNoFallback) {
+		return "", orig
+	}
+	return src, err
+}
+
 // errNoFallback says that typedDefine could not compile the right-hand
 // sides either: the statement's own error is the one to report.
 var errNoFallback = errors.New("session: no typed define")
 
 // commaOkDefine is typedDefine for v, ok := e (see setCommaOk).
-func (s *Session) commaOkDefine(ctx context.Context, st step) (string, error) {
-	t := s.staticType(st.defExprs[0])
+func (s *Session) commaOkDefine(ctx context.Context, st step, g map[string]reflect.Value) (string, error) {
+	t := s.staticType(st.defExprs[0], g)
 	if t == nil {
 		// Evaluate once, inside a func, and take the type of the value.
 		tmp := s.fresh("gbCommaOk")
@@ -322,22 +337,23 @@ func mentions(es []ast.Expr, names []string) bool {
 	return found
 }
 
-// staticType returns the static type of e when e is a global, or a
-// chain of field selections and indexes from one; otherwise nil.
-func (s *Session) staticType(e ast.Expr) reflect.Type {
+// staticType returns the static type of e when e is a global (looked up
+// in g), or a chain of field selections, indexes and receives from one;
+// otherwise nil.
+func (s *Session) staticType(e ast.Expr, g map[string]reflect.Value) reflect.Type {
 	switch e := e.(type) {
 	case *ast.ParenExpr:
-		return s.staticType(e.X)
+		return s.staticType(e.X, g)
 	case *ast.Ident:
-		if v, ok := s.global(e.Name); ok {
+		if v, ok := s.globalIn(g, e.Name); ok {
 			return v.Type()
 		}
 	case *ast.UnaryExpr:
-		if t := s.staticType(e.X); e.Op == token.ARROW && t != nil && t.Kind() == reflect.Chan {
+		if t := s.staticType(e.X, g); e.Op == token.ARROW && t != nil && t.Kind() == reflect.Chan {
 			return t.Elem()
 		}
 	case *ast.IndexExpr:
-		t := s.staticType(e.X)
+		t := s.staticType(e.X, g)
 		if t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Array {
 			t = t.Elem()
 		}
@@ -350,7 +366,7 @@ func (s *Session) staticType(e ast.Expr) reflect.Type {
 			}
 		}
 	case *ast.SelectorExpr:
-		t := s.staticType(e.X)
+		t := s.staticType(e.X, g)
 		if t != nil && t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}

@@ -160,15 +160,13 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		}
 		if st.kind == stepStmt && st.defLHS != nil && s.selfReferent(st) {
 			// x := x * 2, x from before: yaegi would read the new x (0).
-			src, derr := s.typedDefine(ctx, st)
-			switch {
-			case derr == nil:
-				st.src, st.retried = src, true
-			case !errors.Is(derr, errNoFallback):
+			src, derr := s.typedDefineOr(ctx, st, nil)
+			if derr != nil {
 				res.Err = s.cellError(ctx, code, st, derr)
-			}
-			if res.Err != nil {
 				break
+			}
+			if src != "" {
+				st.src, st.retried = src, true
 			}
 		}
 		v, err := s.in.EvalWithContext(ctx, st.src)
@@ -220,12 +218,9 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			// The error came from the compiler, or, for a nil pointer
 			// dereference, may have come from running expressions that
 			// call nothing: evaluating them again changes nothing.
-			src, derr := s.typedDefine(ctx, st)
-			switch {
-			case derr == nil:
+			src, derr := s.typedDefineOr(ctx, st, err)
+			if err = derr; src != "" {
 				v, err = s.in.EvalWithContext(ctx, src)
-			case !errors.Is(derr, errNoFallback):
-				err = derr
 			}
 			if err == nil && st.kind == stepValue {
 				v = s.globals()[lastVar]
@@ -279,6 +274,7 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 	for i, u := range units {
 		r := rws[i]
 		text := r.render(0, len(u.text))
+		exprSrc := func(e ast.Expr) string { return r.render(u.off(e.Pos()), u.off(e.End())) } // as evaluated
 		pos := fmt.Sprintf("//line _.go:%d:%d\n", u.line, u.col)
 		switch u.kind {
 		case unitImport, unitDecl:
@@ -335,9 +331,9 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 			if r2 := commaOk(r, st); r2 != "" {
 				def.src = "{}\n" + pos + r2
 			} else if st.Tok == token.DEFINE && len(st.Lhs) == 2 && len(st.Rhs) == 1 && isCommaOkForm(st.Rhs[0]) {
-				def.setCommaOk(pos, st, func(e ast.Expr) string { return r.render(u.off(e.Pos()), u.off(e.End())) })
+				def.setCommaOk(pos, st, exprSrc)
 			} else {
-				def.setDefine(pos, st, func(e ast.Expr) string { return r.render(u.off(e.Pos()), u.off(e.End())) })
+				def.setDefine(pos, st, exprSrc)
 			}
 			steps = append(steps, def)
 		case *ast.DeclStmt:
@@ -349,7 +345,7 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 					for _, n := range vs.Names {
 						as.Lhs = append(as.Lhs, n)
 					}
-					def.setDefine(pos, as, func(e ast.Expr) string { return r.render(u.off(e.Pos()), u.off(e.End())) })
+					def.setDefine(pos, as, exprSrc)
 				}
 			}
 			steps = append(steps, def)
