@@ -251,3 +251,29 @@ func TestOrphanedKernelExits(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestPortsBoundBeforeGraphviz checks the order package earlybind
+// depends on: its init, which binds the kernel's ports, runs before
+// go-graphviz's, which takes tens of milliseconds. If an import made it
+// run later, a front end's first connection would be refused again and
+// libzmq would retry only 100 ms later.
+func TestPortsBoundBeforeGraphviz(t *testing.T) {
+	cmd := exec.Command(kerneltest.Binary(t), "kernel", "/nonexistent/connection.json")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	out, _ := cmd.CombinedOutput() // it fails: no such file
+	early, graphviz := -1, -1
+	for i, line := range strings.Split(string(out), "\n") {
+		switch {
+		case strings.HasPrefix(line, "init github.com/gradbook/gradbook/kernel/earlybind "):
+			early = i
+		case strings.HasPrefix(line, "init github.com/goccy/go-graphviz/internal/wasm "):
+			graphviz = i
+		}
+	}
+	if early < 0 || graphviz < 0 {
+		t.Fatalf("inittrace shows earlybind at line %d, go-graphviz at %d; output:\n%s", early, graphviz, out)
+	}
+	if early > graphviz {
+		t.Errorf("earlybind initialises after go-graphviz (inittrace lines %d, %d): it imports a package that waits for it", early, graphviz)
+	}
+}

@@ -145,7 +145,7 @@ func New(ci ConnectionInfo, h Handler, cfg Config) (*Kernel, error) {
 		port int
 	}{{"shell", k.shell, ci.ShellPort}, {"control", k.control, ci.ControlPort}, {"stdin", k.stdin, ci.StdinPort},
 		{"heartbeat", k.hb, ci.HBPort}} {
-		if err := s.sck.Listen(ci.Endpoint(s.port)); err != nil {
+		if err := s.sck.Listen(routerEndpoint(ci, s.port)); err != nil {
 			k.closeSockets()
 			cancel()
 			return nil, fmt.Errorf("jupyter: %s socket: %w", s.name, err)

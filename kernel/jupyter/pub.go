@@ -98,7 +98,7 @@ func newPublisher(network, addr string, maxQueued int64, lg *log.Logger, welcome
 		os.Remove(addr) // a stale socket file from a dead kernel, as libzmq does
 		p.ipc = addr
 	}
-	ln, err := net.Listen(network, addr)
+	ln, err := listen(network, addr)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,50 @@
+// Package earlybind binds the kernel's TCP ports while the program is
+// still initialising, so that a front end's first connection attempt
+// finds them open.
+//
+// jupyter_client starts the kernel and connects about 20 ms later. If
+// a port is not listening yet, libzmq waits its reconnect interval
+// (100 ms) before trying again, and that wait would be most of the
+// kernel's start-up time: gradbook's package initialisation (mostly
+// go-graphviz instantiating its WebAssembly Graphviz) takes 30–60 ms.
+// This package's init runs before those, because it imports only
+// packages they import too and Go initialises ready packages in import
+// path order, and it leaves listening sockets in the kernel's backlog
+// for the real listeners to take over with [Take]. A test checks the
+// order.
+//
+// Only `gradbook kernel CONNECTION_FILE` with a tcp connection file on
+// an IPv4 address is bound early; anything else, and any error, leaves
+// the ports to the normal listeners, which report errors properly.
+package earlybind
+
+import (
+	"os"
+	"sync"
+)
+
+var (
+	mu    sync.Mutex
+	bound = map[string]*os.File{} // "ip:port" -> listening socket
+)
+
+// Take returns the listening socket bound at start-up for the TCP
+// address addr ("ip:port", as in a tcp:// endpoint) and forgets it, so
+// that only one listener serves it. It returns nil when nothing was
+// bound there. The caller owns the file (net.FileListener dups it).
+func Take(addr string) *os.File {
+	mu.Lock()
+	defer mu.Unlock()
+	f := bound[addr]
+	delete(bound, addr)
+	return f
+}
+
+// kernelArgs returns the connection file's path when the process is
+// `gradbook kernel CONNECTION_FILE`.
+func kernelArgs(args []string) (string, bool) {
+	if len(args) == 3 && args[1] == "kernel" {
+		return args[2], true
+	}
+	return "", false
+}
