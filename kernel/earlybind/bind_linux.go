@@ -11,6 +11,7 @@ import (
 func init() {
 	if path, ok := kernelArgs(os.Args); ok {
 		bindConnectionFile(path)
+		pauseGC()
 	}
 }
 

@@ -20,6 +20,7 @@ package earlybind
 
 import (
 	"os"
+	"runtime/debug"
 	"sync"
 )
 
@@ -47,4 +48,22 @@ func kernelArgs(args []string) (string, bool) {
 		return args[2], true
 	}
 	return "", false
+}
+
+// gcPercent is the GOGC setting pauseGC replaced, restored by Started.
+var gcPercent = -2 // none replaced
+
+// pauseGC turns the garbage collector off for the rest of the program's
+// initialisation, which allocates about 10 MiB that a collection cannot
+// free (go-graphviz's WebAssembly instance, the interpreter's symbol
+// tables): collecting during it only delays the first reply.
+func pauseGC() { gcPercent = debug.SetGCPercent(-1) }
+
+// Started restores the collector's setting once the program has
+// initialised; the kernel command calls it first thing.
+func Started() {
+	if gcPercent != -2 {
+		debug.SetGCPercent(gcPercent)
+		gcPercent = -2
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"testing"
 	"time"
@@ -166,5 +167,22 @@ func TestOnlyTheKernelCommandBinds(t *testing.T) {
 		if _, ok := earlybind.KernelArgs(args); ok {
 			t.Errorf("%q binds ports", args)
 		}
+	}
+}
+
+func TestStartedRestoresTheCollector(t *testing.T) {
+	orig := debug.SetGCPercent(77)
+	defer debug.SetGCPercent(orig)
+	earlybind.PauseGC()
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Errorf("after pauseGC, GOGC = %d; want -1 (off)", got)
+	}
+	earlybind.Started()
+	if got := debug.SetGCPercent(77); got != 77 {
+		t.Errorf("after Started, GOGC = %d; want the 77 set before", got)
+	}
+	earlybind.Started() // a second call changes nothing
+	if got := debug.SetGCPercent(77); got != 77 {
+		t.Errorf("after a second Started, GOGC = %d; want 77", got)
 	}
 }

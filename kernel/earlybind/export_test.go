@@ -8,3 +8,6 @@ var ParseIPv4 = parseIPv4
 
 // KernelArgs is kernelArgs, for the external tests.
 var KernelArgs = kernelArgs
+
+// PauseGC is pauseGC, for the external tests.
+var PauseGC = pauseGC

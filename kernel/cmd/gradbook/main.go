@@ -36,6 +36,7 @@ import (
 
 	"github.com/gradbook/gradbook"
 	"github.com/gradbook/gradbook/kernel/display"
+	"github.com/gradbook/gradbook/kernel/earlybind"
 	"github.com/gradbook/gradbook/kernel/jupyter"
 	"github.com/gradbook/gradbook/kernel/kernelspec"
 	"github.com/gradbook/gradbook/kernel/session"
@@ -113,6 +114,7 @@ func version() string {
 }
 
 func kernelCmd(args []string) error {
+	earlybind.Started()
 	if len(args) != 1 {
 		return errors.New("usage: gradbook kernel CONNECTION_FILE")
 	}
