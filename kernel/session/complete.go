@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gradbook/gradbook/kernel/session/generic"
 )
 
 // Completion and inspection. Cursors are Unicode code point offsets, as
@@ -105,6 +107,12 @@ func (s *Session) members(q string) []string {
 			if !strings.HasPrefix(name, "_") {
 				names = append(names, name)
 			}
+		}
+		switch p {
+		case "slices", "maps":
+			names = append(names, generic.Names(p)...)
+		case "cmp": // yaegi's bundled source
+			names = append(names, "Compare", "Less", "Or", "Ordered")
 		}
 		return names
 	}

@@ -204,3 +204,22 @@ func TestEvaluate(t *testing.T) {
 	h.value("x", "20")
 	h.fails("gbUserExpr__ + 1", ErrCompile)
 }
+
+// The generic standard packages, interpreted from source, complete like
+// the compiled ones.
+func TestCompleteGenericPackages(t *testing.T) {
+	s := newPreloadSession(t)
+	for _, tc := range []struct {
+		code string
+		want []string
+	}{
+		{"slices.So", []string{"Sort", "SortFunc", "SortStableFunc", "Sorted", "SortedFunc", "SortedStableFunc"}},
+		{"maps.K", []string{"Keys"}},
+		{"cmp.Com", []string{"Compare"}},
+	} {
+		got := s.Complete(tc.code, len(tc.code)).Matches
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("Complete(%q) = %v, want %v", tc.code, got, tc.want)
+		}
+	}
+}

@@ -484,6 +484,19 @@ func isNilDeref(err error) bool {
 	return errors.As(err, &p) && strings.Contains(fmt.Sprint(p.Value), "nil pointer dereference")
 }
 
+// panickedCompiling reports whether err is a panic of yaegi's compiler,
+// before anything of the statement ran: its stack has the compile phase
+// and not the run phase. A generic call's := (zs := slices.Clone(xs))
+// panics so, with a nil pointer dereference.
+func panickedCompiling(err error) bool {
+	var p interp.Panic
+	if !errors.As(err, &p) {
+		return false
+	}
+	stack := string(p.Stack)
+	return strings.Contains(stack, "interp.(*Interpreter).compileSrc") && !strings.Contains(stack, "interp.runCfg")
+}
+
 // hasCall reports whether any of es contains a call (or a conversion,
 // which looks the same).
 func hasCall(es []ast.Expr) bool {

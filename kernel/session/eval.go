@@ -10,9 +10,12 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/traefik/yaegi/interp"
 )
@@ -186,7 +189,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			st.kind = stepStmt // a call with no single value: run it as a statement
 			v, err = s.in.EvalWithContext(ctx, st.plain)
 		}
-		if err != nil && st.kind == stepValue && (isNilType(err) || isDefinitionLoop(err)) {
+		if err != nil && st.kind == stepValue && (isNilType(err) || isDefinitionLoop(err) || panickedCompiling(err)) {
 			// yaegi cannot type a := of some values (a generic call's
 			// result): bind it as an any instead (no String() probe then).
 			// Nothing ran: the error came from the compiler.
@@ -213,11 +216,12 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			continue
 		}
 		if err != nil && st.defLHS != nil && !st.retried && (isDefinitionLoop(err) || isNilType(err) ||
-			isNilDeref(err) && !hasCall(st.defExprs)) {
-			// x := g[0] with g from compiled code (see typedDefine).
-			// The error came from the compiler, or, for a nil pointer
-			// dereference, may have come from running expressions that
-			// call nothing: evaluating them again changes nothing.
+			isNilDeref(err) && (!hasCall(st.defExprs) || panickedCompiling(err))) {
+			// x := g[0] with g from compiled code, or zs :=
+			// slices.Clone(xs) (see typedDefine). The error came from
+			// the compiler, or, for a nil pointer dereference, may have
+			// come from running expressions that call nothing:
+			// evaluating them again changes nothing.
 			src, derr := s.typedDefineOr(ctx, st, err)
 			if err = derr; src != "" {
 				v, err = s.in.EvalWithContext(ctx, src)
@@ -346,6 +350,18 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 						as.Lhs = append(as.Lhs, n)
 					}
 					def.setDefine(pos, as, exprSrc)
+				} else if vs.Type != nil && len(vs.Values) > 0 && callsGenericPackage(vs.Values) {
+					// var v T = slices.Clone(xs) leaves v zero at top
+					// level in yaegi; var v T, then v = …, works.
+					var names, values []string
+					for _, n := range vs.Names {
+						names = append(names, n.Name)
+					}
+					for _, e := range vs.Values {
+						values = append(values, exprSrc(e))
+					}
+					def.src = "{}\n" + pos + "var " + strings.Join(names, ", ") + " " + exprSrc(vs.Type) + "; " +
+						strings.Join(names, ", ") + " = " + strings.Join(values, ", ")
 				}
 			}
 			steps = append(steps, def)
@@ -542,6 +558,27 @@ var incompleteType = regexp.MustCompile(`incomplete type ([\pL_][\pL\pN_]*)$`)
 // package by its import path (for ad, an internal alias path).
 var noSymbol = regexp.MustCompile(`package ([\pL_][\pL\pN_]*) "[^"]*" has no symbol ([\pL_][\pL\pN_]*)`)
 
+// variadicGeneric is yaegi's error for a call of a variadic generic
+// function (slices.Concat, cmp.Or): it cannot infer the type parameter.
+var variadicGeneric = regexp.MustCompile(`^(?:_\.go:)?\d+:\d+: undefined type for [\pL_][\pL\pN_]*$`)
+
+// variadicGenericMessage explains variadicGeneric at the first call of
+// slices.Concat or cmp.Or in code.
+func variadicGenericMessage(code string) string {
+	const what = "the interpreter cannot infer the type of a variadic generic function"
+	for _, f := range []struct{ call, instead string }{
+		{"slices.Concat(", "append(slices.Clone(a), b...)"},
+		{"cmp.Or(", "an if statement"},
+	} {
+		if i := strings.Index(code, f.call); i >= 0 {
+			line := strings.Count(code[:i], "\n") + 1
+			col := utf8.RuneCountInString(code[strings.LastIndex(code[:i], "\n")+1:i]) + 1
+			return fmt.Sprintf("%d:%d: %s, %s…); use %s", line, col, what, f.call, f.instead)
+		}
+	}
+	return "1:1: " + what + "; call it with explicit type arguments, or write it with append or a loop"
+}
+
 var errPos = regexp.MustCompile(`^(?:_\.go:)?(\d+):(\d+): (.*)$`)
 
 // cellError turns an evaluation error into the cell's Error.
@@ -577,6 +614,13 @@ func (s *Session) cellError(ctx context.Context, code string, st step, err error
 					tb = append(tb, fmt.Sprintf("    at cell line %d:%d", st.u.line, st.u.col))
 					continue
 				}
+				if pkgFn, ok := genericFrame(fn); ok {
+					// In package generic's source, not the cell.
+					if pkgFn != "" && (len(tb) == 0 || tb[len(tb)-1] != "    at "+pkgFn) {
+						tb = append(tb, "    at "+pkgFn)
+					}
+					continue
+				}
 				tb = append(tb, fmt.Sprintf("    at %s (cell line %s:%s)", fn, m[1], m[2]))
 				continue
 			}
@@ -606,11 +650,10 @@ compileErr:
 	// yaegi says "incomplete type x" for an undefined name x used as a value.
 	msg = incompleteType.ReplaceAllString(msg, "undefined: $1")
 	// As Go says it: undefined: ad.Vectr.
-	if m := noSymbol.FindStringSubmatch(msg); m != nil && (m[1] == "slices" || m[1] == "maps") {
-		msg = noSymbol.ReplaceAllString(msg, "undefined: $1.$2 (the interpreter lacks most generic functions of "+
-			"slices and maps: use sort.Float64s, sort.Ints, sort.Slice, or a loop)")
-	} else {
-		msg = noSymbol.ReplaceAllString(msg, "undefined: $1.$2")
+	msg = noSymbol.ReplaceAllString(msg, "undefined: $1.$2")
+	if m := variadicGeneric.FindStringSubmatch(msg); m != nil {
+		// Reported inside the generic package's source.
+		msg = variadicGenericMessage(code)
 	}
 	if m := missingPkg.FindStringSubmatch(msg); m != nil {
 		// yaegi suggests setting GOPATH, which cannot help in a kernel.
@@ -646,8 +689,13 @@ func (s *Session) featureOf(u *unit) string {
 		}
 	}
 	ast.Inspect(root, func(n ast.Node) bool {
-		switch n.(type) {
+		switch n := n.(type) {
 		case *ast.RangeStmt:
+			if isGenericIterator(n.X) {
+				feature = "range over an iterator of slices or maps (" + exprText(u, n.X) + ") on a value whose type the kernel could not find " +
+					"(it knows the types of globals only); range over the slice or map itself: for i, v := range s, for k, v := range m"
+				return false
+			}
 			feature = "range over an int or a func (Go 1.22/1.23) whose type the kernel could not find; for an int, write a three-clause loop (for i := 0; i < n; i++); for an iterator, range over a func declared in a cell, or call it with a yield func: seq(func(v T) bool { …; return true })"
 			return false
 		case *ast.TypeAssertExpr:
@@ -656,6 +704,63 @@ func (s *Session) featureOf(u *unit) string {
 		return true
 	})
 	return feature
+}
+
+// genericFrame reports whether the traceback frame of fn is in one of
+// genericPackages, and returns the exported function it belongs to
+// ("slices.Max" for slices.Max.func1), or "" for an unexported helper.
+func genericFrame(fn string) (string, bool) {
+	pkg, name, ok := strings.Cut(fn, ".")
+	if !ok || !slices.Contains(genericPackages, pkg) {
+		return "", false
+	}
+	name, _, _ = strings.Cut(name, ".")
+	if name == "" || !unicode.IsUpper([]rune(name)[0]) {
+		return "", true
+	}
+	return pkg + "." + name, true
+}
+
+// callsGenericPackage reports whether any of es calls a function of
+// package slices or maps.
+func callsGenericPackage(es []ast.Expr) bool {
+	found := false
+	for _, e := range es {
+		ast.Inspect(e, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok {
+				if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
+					if pkg, ok := sel.X.(*ast.Ident); ok && (pkg.Name == "slices" || pkg.Name == "maps") {
+						found = true
+					}
+				}
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// isGenericIterator reports whether e calls an iterator of package
+// slices or maps (slices.All(s), maps.Keys(m)).
+func isGenericIterator(e ast.Expr) bool {
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	switch {
+	case !ok:
+		return false
+	case pkg.Name == "slices":
+		return sel.Sel.Name == "All" || sel.Sel.Name == "Values" || sel.Sel.Name == "Backward" || sel.Sel.Name == "Chunk"
+	case pkg.Name == "maps":
+		return sel.Sel.Name == "All" || sel.Sel.Name == "Keys" || sel.Sel.Name == "Values"
+	}
+	return false
 }
 
 // unsupportedAt is the error of the unsupported feature r saw; the

@@ -224,6 +224,9 @@ func (r *rewriter) yieldParams(e ast.Expr) ([]string, bool) {
 	case *ast.FuncLit:
 		return seqParams(r.u, e.Type, r.s)
 	case *ast.CallExpr:
+		if ps, ok := r.genericSeqParams(e); ok {
+			return ps, true
+		}
 		var d *decl
 		switch f := e.Fun.(type) {
 		case *ast.Ident: // a cell func
@@ -251,6 +254,58 @@ func (r *rewriter) yieldParams(e ast.Expr) ([]string, bool) {
 		return reflectSeqParams(v.Type())
 	}
 	return nil, false
+}
+
+// genericSeqParams is yieldParams for the iterators of package slices
+// and maps (slices.All(xs), maps.Keys(m)) over a global, whose yield
+// types follow from the global's type.
+func (r *rewriter) genericSeqParams(call *ast.CallExpr) ([]string, bool) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || len(call.Args) == 0 {
+		return nil, false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	if !ok || (pkg.Name != "slices" && pkg.Name != "maps") {
+		return nil, false
+	}
+	if _, shadowed := r.s.global(pkg.Name); shadowed {
+		return nil, false
+	}
+	arg, ok := call.Args[0].(*ast.Ident)
+	if !ok {
+		return nil, false
+	}
+	v, ok := r.s.global(arg.Name)
+	if !ok {
+		return nil, false
+	}
+	t := v.Type()
+	var ts []reflect.Type
+	switch f := pkg.Name + "." + sel.Sel.Name; {
+	case t.Kind() == reflect.Slice && (f == "slices.All" || f == "slices.Backward"):
+		ts = []reflect.Type{reflect.TypeFor[int](), t.Elem()}
+	case t.Kind() == reflect.Slice && f == "slices.Values":
+		ts = []reflect.Type{t.Elem()}
+	case t.Kind() == reflect.Slice && f == "slices.Chunk":
+		ts = []reflect.Type{reflect.SliceOf(t.Elem())}
+	case t.Kind() == reflect.Map && f == "maps.All":
+		ts = []reflect.Type{t.Key(), t.Elem()}
+	case t.Kind() == reflect.Map && f == "maps.Keys":
+		ts = []reflect.Type{t.Key()}
+	case t.Kind() == reflect.Map && f == "maps.Values":
+		ts = []reflect.Type{t.Elem()}
+	default:
+		return nil, false
+	}
+	var ps []string
+	for _, t := range ts {
+		s, err := r.s.typeString(t)
+		if err != nil {
+			return nil, false
+		}
+		ps = append(ps, s)
+	}
+	return ps, true
 }
 
 // declUnit parses the source of a cell func declaration.

@@ -53,6 +53,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 
+	"github.com/gradbook/gradbook/kernel/session/generic"
 	"github.com/gradbook/gradbook/kernel/symbols"
 )
 
@@ -178,6 +179,12 @@ const (
 // lacks and the helpers rewritten cells call.
 const prelude = `package main
 
+import (
+	"cmp"
+	"maps"
+	"slices"
+)
+
 var gbDepth__ int
 
 var gbDefers__ []func()
@@ -206,6 +213,23 @@ func gbZero__[T any](v T) T { var z T; return z }
 
 func gbShow__(v any) {}
 `
+
+// genericPackages are the standard packages made of generic functions
+// only. yaegi's tables for them are empty and would hide the source
+// versions cells use (package generic, and yaegi's own cmp).
+var genericPackages = []string{"cmp", "maps", "slices"}
+
+// withoutGeneric returns exports without the tables of genericPackages.
+func withoutGeneric(exports interp.Exports) interp.Exports {
+	out := make(interp.Exports, len(exports))
+	for k, v := range exports {
+		out[k] = v
+	}
+	for _, p := range genericPackages {
+		delete(out, p+"/"+p)
+	}
+	return out
+}
 
 var hostLogOnce sync.Once
 
@@ -258,9 +282,9 @@ func New(opts Options) (*Session, error) {
 		Stderr: errf.w,
 		Env:    env,
 	})
-	exports := stdlib.Symbols
+	exports := withoutGeneric(stdlib.Symbols)
 	if opts.Sandbox {
-		exports = sandboxExports(stdlib.Symbols, opts.TempDir)
+		exports = sandboxExports(exports, opts.TempDir)
 	}
 	// ImportUsed gives cells every package loaded before it under its
 	// name: stdlib, the preloaded packages and the kernel's helpers. The
@@ -273,6 +297,12 @@ func New(opts Options) (*Session, error) {
 		if err := s.in.Use(e); err != nil {
 			errf.close()
 			return nil, fmt.Errorf("session: load symbols: %w", err)
+		}
+	}
+	for _, src := range generic.Sources {
+		if _, err := s.in.Compile(src); err != nil {
+			errf.close()
+			return nil, fmt.Errorf("session: compile the generic standard packages: %w", err)
 		}
 	}
 	s.pkgs = packageNames(s.in)
