@@ -46,6 +46,10 @@ type step struct {
 	// retried marks the steps of a unit rewritten again after yaegi
 	// failed on it (see execute).
 	retried bool
+	// regeneric marks the steps of a unit rewritten again after yaegi's
+	// compiler panicked on a call of slices or maps: the rewrite then
+	// sees the globals the cell's earlier statements defined.
+	regeneric bool
 	// A top-level := of as many values as names: its line directive, the
 	// names, and the right-hand sides (rewritten text and syntax), for
 	// typedDefine.
@@ -198,7 +202,14 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 				v = s.globals()[lastVar] // Eval's value of a := is unreliable
 			}
 		}
-		if err != nil && !st.retried && st.kind == stepStmt && isNilType(err) && hasRange(st.u) {
+		rangeRetry := !st.retried && st.kind == stepStmt && isNilType(err) && hasRange(st.u)
+		genericRetry := !st.retried && !st.regeneric && panickedCompiling(err) && callsGenericPackageIn(st.u)
+		if err != nil && (rangeRetry || genericRetry) {
+			if genericRetry {
+				// The failed compile may leave the frame short of a
+				// slot (see globals): a successful Eval repairs it.
+				s.in.EvalWithContext(context.Background(), "{}\n_ = 0")
+			}
 			// The statements run so far may have declared what the
 			// range is over: rewrite the unit again, seeing them.
 			r := &rewriter{u: st.u, s: s, facts: facts, guard: true, maxDepth: s.opts.MaxCallDepth}
@@ -209,7 +220,10 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			}
 			again, _ := s.plan([]*unit{st.u}, []*rewriter{r})
 			for i := range again {
-				again[i].retried = true
+				// A generic call's step may still need the typed
+				// fallback of a := (see typedDefine).
+				again[i].retried = rangeRetry
+				again[i].regeneric = true
 			}
 			steps = append(steps[:k], append(again, steps[k+1:]...)...)
 			k--
@@ -719,6 +733,25 @@ func genericFrame(fn string) (string, bool) {
 		return "", true
 	}
 	return pkg + "." + name, true
+}
+
+// callsGenericPackageIn is callsGenericPackage for a whole unit.
+func callsGenericPackageIn(u *unit) bool {
+	if u == nil {
+		return false
+	}
+	var root ast.Node = u.stmt
+	if u.file != nil {
+		root = u.file
+	}
+	found := false
+	ast.Inspect(root, func(n ast.Node) bool {
+		if e, ok := n.(ast.Expr); ok && !found {
+			found = callsGenericPackage([]ast.Expr{e})
+		}
+		return !found
+	})
+	return found
 }
 
 // callsGenericPackage reports whether any of es calls a function of

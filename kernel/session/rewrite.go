@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -38,6 +39,7 @@ type rewriter struct {
 	u        *unit
 	s        *Session
 	edits    []edit
+	declared map[string]bool // names the unit declares (see declares)
 	warnings []string
 	facts    *cellFacts      // shared by the units of a cell
 	unsup    *unsupportedUse // a feature no rewrite covers, if seen
@@ -317,6 +319,7 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 		case *ast.CallExpr:
 			r.minMax(n, fn)
 			r.checkMake(n)
+			r.genericArgs(n)
 		case *ast.SelectorExpr:
 			if x, ok := n.X.(*ast.Ident); ok && x.Name == "os" && n.Sel.Name == "Stdin" {
 				r.replaceNode(n, lit(stdinPkg+".Stdin"))
@@ -656,6 +659,90 @@ func (r *rewriter) checkMake(c *ast.CallExpr) {
 			r.insert(r.u.off(a.End()), "))")
 		}
 	}
+}
+
+// genericArgs converts the arguments of a call of package slices or maps
+// that are globals of an earlier cell, of an unnamed slice or map type,
+// to that type written out: slices.Max(d) becomes slices.Max([]float64(d)).
+// yaegi cannot instantiate a generic function on the type of a global
+// made from a compiled value (d := t.Data()): the compiler panics. Names
+// the unit declares anywhere are left alone, as they may be locals.
+func (r *rewriter) genericArgs(c *ast.CallExpr) {
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	if pkg, ok := sel.X.(*ast.Ident); !ok || (pkg.Name != "slices" && pkg.Name != "maps") || r.declares(pkg.Name) {
+		return
+	} else if _, shadowed := r.s.global(pkg.Name); shadowed {
+		return
+	}
+	for _, a := range c.Args {
+		id, ok := a.(*ast.Ident)
+		if !ok || r.declares(id.Name) {
+			continue
+		}
+		v, ok := r.s.global(id.Name)
+		if !ok || !v.IsValid() {
+			continue
+		}
+		t := v.Type()
+		if t.Name() != "" || (t.Kind() != reflect.Slice && t.Kind() != reflect.Map) {
+			continue
+		}
+		ts, err := r.s.typeString(t)
+		if err != nil {
+			continue
+		}
+		r.insert(r.u.off(id.Pos()), ts+"(")
+		r.insert(r.u.off(id.End()), ")")
+	}
+}
+
+// declares reports whether the unit declares name anywhere (a func,
+// parameter, result, variable, constant, type or label).
+func (r *rewriter) declares(name string) bool {
+	if r.declared == nil {
+		r.declared = map[string]bool{}
+		var root ast.Node = r.u.stmt
+		if r.u.file != nil {
+			root = r.u.file
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				if n.Tok == token.DEFINE {
+					for _, e := range n.Lhs {
+						if id, ok := e.(*ast.Ident); ok {
+							r.declared[id.Name] = true
+						}
+					}
+				}
+			case *ast.RangeStmt:
+				if n.Tok == token.DEFINE {
+					for _, e := range []ast.Expr{n.Key, n.Value} {
+						if id, ok := e.(*ast.Ident); ok {
+							r.declared[id.Name] = true
+						}
+					}
+				}
+			case *ast.Field:
+				for _, id := range n.Names {
+					r.declared[id.Name] = true
+				}
+			case *ast.ValueSpec:
+				for _, id := range n.Names {
+					r.declared[id.Name] = true
+				}
+			case *ast.TypeSpec:
+				r.declared[n.Name.Name] = true
+			case *ast.FuncDecl:
+				r.declared[n.Name.Name] = true
+			}
+			return true
+		})
+	}
+	return r.declared[name]
 }
 
 // goRecover makes a panic in a goroutine a message on stderr instead of
