@@ -230,6 +230,11 @@ string(b)`, "hi")
 err != nil`, "true")
 	h.value(`os.Remove("/etc/hostname") != nil`, "true")
 	h.value(`os.Getenv("HOME") == "`+dir+`"`, "true")
+	// The generic standard packages work in the sandbox too (graders run
+	// homework there).
+	h.value(`xs := []int{3, 1, 2}
+slices.Sort(xs)
+fmt.Sprint(xs, slices.Max(xs), slices.Sorted(maps.Keys(map[string]int{"b": 1, "a": 2})))`, "[1 2 3] 3 [a b]")
 }
 
 // TestCellText covers cell text the golden format cannot hold: CRLF
