@@ -289,10 +289,7 @@ func (s *Session) funcReturnsFunc(name string) bool {
 // checkAlloc refuses a make() whose constant size exceeds MaxAlloc
 // elements, before the cell runs: such a make would kill the process.
 func (s *Session) checkAlloc(code string, u *unit) *Error {
-	var root ast.Node = u.stmt
-	if u.file != nil {
-		root = u.file
-	}
+	root := u.root()
 	var e *Error
 	ast.Inspect(root, func(n ast.Node) bool {
 		c, ok := n.(*ast.CallExpr)

@@ -512,10 +512,7 @@ func (r *rewriter) renderPieces(ps []piece) string {
 // renameMain renames func main, and every reference to it, so that it
 // runs once, in its own cell, instead of after every later Eval.
 func (r *rewriter) renameMain(name string) {
-	var root ast.Node = r.u.stmt
-	if r.u.file != nil {
-		root = r.u.file
-	}
+	root := r.u.root()
 	ast.Inspect(root, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok && id.Name == "main" && r.u.off(id.Pos()) >= 0 {
 			r.replaceNode(id, lit(name))
@@ -679,6 +676,10 @@ compileErr:
 		return &Error{Name: ErrCompile, Value: fmt.Sprintf("%d:%d: %s", line, col, m[3]),
 			Traceback: caret(code, line, col, ErrCompile+": "+fmt.Sprintf("%d:%d: %s", line, col, m[3]))}
 	}
+	if strings.HasPrefix(msg, "runtime error: ") && st.u != nil && rangesGenericIterator(st.u) {
+		// Left unrewritten: its type was unknown (see genericSeqParams).
+		return unsupported(code, st.u, s.featureOf(st.u), "")
+	}
 	if strings.HasPrefix(msg, "runtime error: ") && st.u != nil {
 		// yaegi's compiler itself failed, with no position.
 		msg = fmt.Sprintf("%d:%d: the Go interpreter failed to compile this (%s): is a name used before it is declared, or undefined?", st.u.line, st.u.col, msg)
@@ -690,10 +691,7 @@ compileErr:
 // featureOf names the Go feature of a unit most likely to have made yaegi
 // panic with "nil type".
 func (s *Session) featureOf(u *unit) string {
-	var root ast.Node = u.stmt
-	if u.file != nil {
-		root = u.file
-	}
+	root := u.root()
 	feature := "a Go feature yaegi v0.16.1 does not support (its compiler failed with \"nil type\")"
 	if a, ok := u.stmt.(*ast.AssignStmt); ok && a.Tok == token.DEFINE && len(a.Rhs) == 1 {
 		if c, ok := a.Rhs[0].(*ast.CallExpr); ok {
@@ -707,7 +705,7 @@ func (s *Session) featureOf(u *unit) string {
 		case *ast.RangeStmt:
 			if isGenericIterator(n.X) {
 				feature = "range over an iterator of slices or maps (" + exprText(u, n.X) + ") on a value whose type the kernel could not find " +
-					"(it knows the types of globals only); range over the slice or map itself: for i, v := range s, for k, v := range m"
+					"(it knows those of globals, parameters, and locals declared with a type or a composite literal); range over the slice or map itself: for i, v := range s, for k, v := range m"
 				return false
 			}
 			feature = "range over an int or a func (Go 1.22/1.23) whose type the kernel could not find; for an int, write a three-clause loop (for i := 0; i < n; i++); for an iterator, range over a func declared in a cell, or call it with a yield func: seq(func(v T) bool { …; return true })"
@@ -740,10 +738,7 @@ func callsGenericPackageIn(u *unit) bool {
 	if u == nil {
 		return false
 	}
-	var root ast.Node = u.stmt
-	if u.file != nil {
-		root = u.file
-	}
+	root := u.root()
 	found := false
 	ast.Inspect(root, func(n ast.Node) bool {
 		if e, ok := n.(ast.Expr); ok && !found {
@@ -770,6 +765,20 @@ func callsGenericPackage(es []ast.Expr) bool {
 			return !found
 		})
 	}
+	return found
+}
+
+// rangesGenericIterator reports whether u has a range over an iterator
+// of slices or maps.
+func rangesGenericIterator(u *unit) bool {
+	root := u.root()
+	found := false
+	ast.Inspect(root, func(n ast.Node) bool {
+		if rs, ok := n.(*ast.RangeStmt); ok && isGenericIterator(rs.X) {
+			found = true
+		}
+		return !found
+	})
 	return found
 }
 

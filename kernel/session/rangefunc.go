@@ -275,37 +275,119 @@ func (r *rewriter) genericSeqParams(call *ast.CallExpr) ([]string, bool) {
 	if !ok {
 		return nil, false
 	}
-	v, ok := r.s.global(arg.Name)
+	var kind reflect.Kind
+	var key, elem string
+	if r.declares(arg.Name) {
+		kind, key, elem, ok = r.localCollectionType(arg.Name)
+	} else {
+		kind, key, elem, ok = r.globalCollectionType(arg.Name)
+	}
 	if !ok {
 		return nil, false
 	}
-	t := v.Type()
-	var ts []reflect.Type
 	switch f := pkg.Name + "." + sel.Sel.Name; {
-	case t.Kind() == reflect.Slice && (f == "slices.All" || f == "slices.Backward"):
-		ts = []reflect.Type{reflect.TypeFor[int](), t.Elem()}
-	case t.Kind() == reflect.Slice && f == "slices.Values":
-		ts = []reflect.Type{t.Elem()}
-	case t.Kind() == reflect.Slice && f == "slices.Chunk":
-		ts = []reflect.Type{reflect.SliceOf(t.Elem())}
-	case t.Kind() == reflect.Map && f == "maps.All":
-		ts = []reflect.Type{t.Key(), t.Elem()}
-	case t.Kind() == reflect.Map && f == "maps.Keys":
-		ts = []reflect.Type{t.Key()}
-	case t.Kind() == reflect.Map && f == "maps.Values":
-		ts = []reflect.Type{t.Elem()}
-	default:
-		return nil, false
+	case kind == reflect.Slice && (f == "slices.All" || f == "slices.Backward"):
+		return []string{"int", elem}, true
+	case kind == reflect.Slice && f == "slices.Values":
+		return []string{elem}, true
+	case kind == reflect.Slice && f == "slices.Chunk":
+		return []string{"[]" + elem}, true
+	case kind == reflect.Map && f == "maps.All":
+		return []string{key, elem}, true
+	case kind == reflect.Map && f == "maps.Keys":
+		return []string{key}, true
+	case kind == reflect.Map && f == "maps.Values":
+		return []string{elem}, true
 	}
-	var ps []string
-	for _, t := range ts {
-		s, err := r.s.typeString(t)
-		if err != nil {
-			return nil, false
+	return nil, false
+}
+
+// globalCollectionType returns the kind (slice or map) and the key and
+// element types, as a cell writes them, of the global name.
+func (r *rewriter) globalCollectionType(name string) (kind reflect.Kind, key, elem string, ok bool) {
+	v, ok := r.s.global(name)
+	if !ok || !v.IsValid() {
+		return 0, "", "", false
+	}
+	t := v.Type()
+	switch t.Kind() {
+	case reflect.Slice:
+		elem, err := r.s.typeString(t.Elem())
+		return reflect.Slice, "", elem, err == nil
+	case reflect.Map:
+		key, kerr := r.s.typeString(t.Key())
+		elem, eerr := r.s.typeString(t.Elem())
+		return reflect.Map, key, elem, kerr == nil && eerr == nil
+	}
+	return 0, "", "", false
+}
+
+// localCollectionType is globalCollectionType for a name the unit
+// declares: a parameter, a var with a type, or a := of a composite
+// literal. Every declaration of the name in the unit must agree, since
+// the unit's scopes are not tracked.
+func (r *rewriter) localCollectionType(name string) (kind reflect.Kind, key, elem string, ok bool) {
+	var types []ast.Expr
+	root := r.u.root()
+	ast.Inspect(root, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Field:
+			for _, id := range n.Names {
+				if id.Name == name {
+					types = append(types, n.Type)
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				if id.Name == name {
+					types = append(types, n.Type) // nil without a type: unknown
+				}
+			}
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE || len(n.Lhs) != len(n.Rhs) {
+				break
+			}
+			for i, e := range n.Lhs {
+				if id, ok := e.(*ast.Ident); ok && id.Name == name {
+					var t ast.Expr
+					if cl, ok := n.Rhs[i].(*ast.CompositeLit); ok {
+						t = cl.Type
+					}
+					types = append(types, t)
+				}
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok && id.Name == name && n.Tok == token.DEFINE {
+					types = append(types, nil) // unknown
+				}
+			}
 		}
-		ps = append(ps, s)
+		return true
+	})
+	if len(types) == 0 {
+		return 0, "", "", false
 	}
-	return ps, true
+	first := ""
+	for i, t := range types {
+		if t == nil {
+			return 0, "", "", false
+		}
+		if text := exprText(r.u, t); i == 0 {
+			first = text
+		} else if text != first {
+			return 0, "", "", false
+		}
+	}
+	switch t := types[0].(type) {
+	case *ast.ArrayType:
+		if t.Len == nil {
+			return reflect.Slice, "", exprText(r.u, t.Elt), true
+		}
+	case *ast.MapType:
+		return reflect.Map, exprText(r.u, t.Key), exprText(r.u, t.Value), true
+	}
+	return 0, "", "", false
 }
 
 // declUnit parses the source of a cell func declaration.

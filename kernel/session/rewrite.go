@@ -124,10 +124,7 @@ type cellFacts struct {
 func newCellFacts(units []*unit) *cellFacts {
 	f := &cellFacts{ints: map[string]bool{}, types: map[string]bool{}, consts: map[string]bool{}, decl: map[string]bool{}}
 	for _, u := range units {
-		var root ast.Node = u.stmt
-		if u.file != nil {
-			root = u.file
-		}
+		root := u.root()
 		ast.Inspect(root, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.FuncDecl, *ast.FuncLit:
@@ -704,10 +701,7 @@ func (r *rewriter) genericArgs(c *ast.CallExpr) {
 func (r *rewriter) declares(name string) bool {
 	if r.declared == nil {
 		r.declared = map[string]bool{}
-		var root ast.Node = r.u.stmt
-		if r.u.file != nil {
-			root = r.u.file
-		}
+		root := r.u.root()
 		ast.Inspect(root, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.AssignStmt:

@@ -32,6 +32,15 @@ type unit struct {
 	stmt      ast.Stmt  // statement units
 }
 
+// root is the unit's syntax: its file for declarations, else its
+// statement.
+func (u *unit) root() ast.Node {
+	if u.file != nil {
+		return u.file
+	}
+	return u.stmt
+}
+
 // off returns the offset in u.text of pos.
 func (u *unit) off(pos token.Pos) int { return u.fset.PositionFor(pos, false).Offset - u.base }
 
