@@ -379,6 +379,44 @@ func (s *Session) staticType(e ast.Expr, g map[string]reflect.Value) reflect.Typ
 	return nil
 }
 
+// resultType returns the type of the single result of a call of a
+// compiled package's function (strings.Fields(s)) or of a method of a
+// value staticType can type (t.Data()), or nil.
+func (s *Session) resultType(c *ast.CallExpr, g map[string]reflect.Value) reflect.Type {
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	var ft reflect.Type
+	if pkg, ok := sel.X.(*ast.Ident); ok {
+		if _, global := s.globalIn(g, pkg.Name); !global {
+			if p, ok := s.packageNamed(pkg.Name); ok {
+				if f, ok := exportsOf(p)[sel.Sel.Name]; ok && f.Kind() == reflect.Func {
+					ft = f.Type()
+				}
+			}
+		}
+	}
+	if ft == nil {
+		t := s.staticType(sel.X, g)
+		if t == nil {
+			return nil
+		}
+		m, ok := t.MethodByName(sel.Sel.Name)
+		if !ok && t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
+			m, ok = reflect.PointerTo(t).MethodByName(sel.Sel.Name)
+		}
+		if !ok {
+			return nil
+		}
+		ft = m.Type
+	}
+	if ft.NumOut() != 1 {
+		return nil
+	}
+	return ft.Out(0)
+}
+
 // typeString writes t as a cell would, with the names cells know
 // packages by (ad for autodiff).
 func (s *Session) typeString(t reflect.Type) (string, error) {

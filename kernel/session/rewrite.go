@@ -674,25 +674,48 @@ func (r *rewriter) genericArgs(c *ast.CallExpr) {
 	} else if _, shadowed := r.s.global(pkg.Name); shadowed {
 		return
 	}
+	g := r.s.globals()
 	for _, a := range c.Args {
-		id, ok := a.(*ast.Ident)
-		if !ok || r.declares(id.Name) {
+		if root := rootIdent(a); root == nil || r.declares(root.Name) {
 			continue
 		}
-		v, ok := r.s.global(id.Name)
-		if !ok || !v.IsValid() {
-			continue
+		var t reflect.Type
+		switch a := a.(type) {
+		case *ast.Ident:
+			t = r.s.staticType(a, g)
+		case *ast.CallExpr: // x.Data(), strings.Fields(s)
+			t = r.s.resultType(a, g)
 		}
-		t := v.Type()
-		if t.Name() != "" || (t.Kind() != reflect.Slice && t.Kind() != reflect.Map) {
+		if t == nil || t.Name() != "" || (t.Kind() != reflect.Slice && t.Kind() != reflect.Map) {
 			continue
 		}
 		ts, err := r.s.typeString(t)
 		if err != nil {
 			continue
 		}
-		r.insert(r.u.off(id.Pos()), ts+"(")
-		r.insert(r.u.off(id.End()), ")")
+		r.insert(r.u.off(a.Pos()), ts+"(")
+		r.insert(r.u.off(a.End()), ")")
+	}
+}
+
+// rootIdent returns the name a chain of calls, selections and indexes
+// starts from (x in x.Data(), strings in strings.Fields(s)), or nil.
+func rootIdent(e ast.Expr) *ast.Ident {
+	for {
+		switch x := e.(type) {
+		case *ast.Ident:
+			return x
+		case *ast.CallExpr:
+			e = x.Fun
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.ParenExpr:
+			e = x.X
+		default:
+			return nil
+		}
 	}
 }
 
