@@ -866,8 +866,11 @@ func (s *Session) interrupted(gid string) *Error {
 			Traceback: []string{"Interrupted: the cell did not stop within " + s.opts.StopTimeout.String()}}
 	}
 	s.errf.takeFrames()
-	return &Error{Name: ErrInterrupted, Value: "interrupted (background goroutines started by cells were stopped too)",
-		Traceback: []string{"Interrupted"}}
+	value := "interrupted"
+	if s.goroutines.Load() {
+		value += " (goroutines started by cells were stopped too)"
+	}
+	return &Error{Name: ErrInterrupted, Value: value, Traceback: []string{"Interrupted"}}
 }
 
 // callerGID returns the id of the calling goroutine.

@@ -765,6 +765,7 @@ func (r *rewriter) declares(name string) bool {
 // goRecover makes a panic in a goroutine a message on stderr instead of
 // a crash of the whole process.
 func (r *rewriter) goRecover(g *ast.GoStmt) {
+	r.s.goroutines.Store(true)
 	p := r.u.fset.Position(g.Pos())
 	rec := fmt.Sprintf(" defer %s(%q);", goRecoverFunc, fmt.Sprintf("%d:%d", p.Line, p.Column))
 	if fl, ok := g.Call.Fun.(*ast.FuncLit); ok {

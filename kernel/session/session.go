@@ -140,6 +140,9 @@ type Session struct {
 	errf  *stderrFilter
 	input *inputReader
 	stuck atomic.Bool
+	// goroutines is set once a cell has had a go statement: an
+	// interrupt stops the goroutines cells started too, and says so.
+	goroutines atomic.Bool
 	// cancel is closed when the running cell is interrupted; it wakes
 	// time.Sleep in cells.
 	cancel atomic.Pointer[chan struct{}]

@@ -54,6 +54,30 @@ func TestInterrupt(t *testing.T) {
 	}
 }
 
+// TestInterruptMentionsGoroutines: the message says goroutines were
+// stopped only once a cell has started some.
+func TestInterruptMentionsGoroutines(t *testing.T) {
+	skipUnderRace(t)
+	t.Parallel()
+	h := newHarness(t, Options{})
+	interrupt := func() string {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		c := h.execCtx(ctx, "for {}")
+		if c.res.Err == nil || c.res.Err.Name != ErrInterrupted {
+			t.Fatalf("got %v, want %s", c.res.Err, ErrInterrupted)
+		}
+		return c.res.Err.Value
+	}
+	if v := interrupt(); v != "interrupted" {
+		t.Errorf("before any go statement: %q", v)
+	}
+	h.ok("done := make(chan bool)\ngo func() { done <- true }()\n<-done")
+	if v := interrupt(); !strings.Contains(v, "goroutines started by cells were stopped too") {
+		t.Errorf("after a go statement: %q", v)
+	}
+}
+
 // TestInterruptDoesNotResume checks that a cancelled top-level loop does
 // not come back to life behind the next cells (a yaegi race).
 func TestInterruptDoesNotResume(t *testing.T) {
