@@ -16,6 +16,9 @@
 // Only `gradbook kernel CONNECTION_FILE` with a tcp connection file on
 // an IPv4 address is bound early; anything else, and any error, leaves
 // the ports to the normal listeners, which report errors properly.
+//
+// For the same command the garbage collector is off for the rest of the
+// initialisation, until the kernel calls [Started].
 package earlybind
 
 import (
