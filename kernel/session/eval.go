@@ -578,7 +578,7 @@ var variadicGeneric = regexp.MustCompile(`^(?:_\.go:)?\d+:\d+: undefined type fo
 func variadicGenericMessage(code string) string {
 	const what = "the interpreter cannot infer the type of a variadic generic function"
 	for _, f := range []struct{ call, instead string }{
-		{"slices.Concat(", "append(slices.Clone(a), b...)"},
+		{"slices.Concat(", "a variable as its first argument, or append(slices.Clone(a), b...)"},
 		{"cmp.Or(", "an if statement"},
 	} {
 		if i := strings.Index(code, f.call); i >= 0 {

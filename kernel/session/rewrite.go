@@ -316,7 +316,9 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 		case *ast.CallExpr:
 			r.minMax(n, fn)
 			r.checkMake(n)
-			r.genericArgs(n)
+			if !r.concat(n) {
+				r.genericArgs(n)
+			}
 		case *ast.SelectorExpr:
 			if x, ok := n.X.(*ast.Ident); ok && x.Name == "os" && n.Sel.Name == "Stdin" {
 				r.replaceNode(n, lit(stdinPkg+".Stdin"))
@@ -696,6 +698,41 @@ func (r *rewriter) genericArgs(c *ast.CallExpr) {
 		r.insert(r.u.off(a.Pos()), ts+"(")
 		r.insert(r.u.off(a.End()), ")")
 	}
+}
+
+// concat rewrites slices.Concat(a, b, …), a variadic generic function
+// yaegi cannot instantiate, as appends onto an empty slice of a's type:
+// append(append(append(a[:0:0], a...), b...), …). a is evaluated twice,
+// so only a name or a chain of selections from one qualifies; other
+// calls keep the interpreter's error, which says what to write. It
+// reports whether it rewrote c.
+func (r *rewriter) concat(c *ast.CallExpr) bool {
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Concat" || len(c.Args) == 0 || c.Ellipsis.IsValid() {
+		return false
+	}
+	if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "slices" || r.declares(pkg.Name) {
+		return false
+	} else if _, shadowed := r.s.global(pkg.Name); shadowed {
+		return false
+	}
+	for e := c.Args[0]; ; {
+		if s, ok := e.(*ast.SelectorExpr); ok {
+			e = s.X
+			continue
+		}
+		if _, ok := e.(*ast.Ident); !ok {
+			return false
+		}
+		break
+	}
+	first := r.node(c.Args[0])
+	ps := []piece{lit(strings.Repeat("append(", len(c.Args))), first, lit("[:0:0], "), first, lit("...)")}
+	for _, a := range c.Args[1:] {
+		ps = append(ps, lit(", "), r.node(a), lit("...)"))
+	}
+	r.replaceNode(c, ps...)
+	return true
 }
 
 // rootIdent returns the name a chain of calls, selections and indexes
