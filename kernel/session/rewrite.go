@@ -316,7 +316,7 @@ func (r *rewriter) walk(n ast.Node, fn *funcCtx) {
 		case *ast.CallExpr:
 			r.minMax(n, fn)
 			r.checkMake(n)
-			if !r.concat(n) {
+			if !r.concat(n) && !r.cmpOr(n) {
 				r.genericArgs(n)
 			}
 		case *ast.SelectorExpr:
@@ -707,13 +707,7 @@ func (r *rewriter) genericArgs(c *ast.CallExpr) {
 // calls keep the interpreter's error, which says what to write. It
 // reports whether it rewrote c.
 func (r *rewriter) concat(c *ast.CallExpr) bool {
-	sel, ok := c.Fun.(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "Concat" || len(c.Args) == 0 || c.Ellipsis.IsValid() {
-		return false
-	}
-	if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "slices" || r.declares(pkg.Name) {
-		return false
-	} else if _, shadowed := r.s.global(pkg.Name); shadowed {
+	if !r.isPackageCall(c, "slices", "Concat") || len(c.Args) == 0 || c.Ellipsis.IsValid() {
 		return false
 	}
 	for e := c.Args[0]; ; {
@@ -733,6 +727,37 @@ func (r *rewriter) concat(c *ast.CallExpr) bool {
 	}
 	r.replaceNode(c, ps...)
 	return true
+}
+
+// cmpOr rewrites cmp.Or(a, b, …), a variadic generic function yaegi
+// cannot instantiate, as nested calls of the prelude's two-value
+// version: gbOr__(a, gbOr__(b, …)). Like Or, it evaluates every
+// argument. It reports whether it rewrote c.
+func (r *rewriter) cmpOr(c *ast.CallExpr) bool {
+	if !r.isPackageCall(c, "cmp", "Or") || len(c.Args) < 2 || c.Ellipsis.IsValid() {
+		return false
+	}
+	var ps []piece
+	for _, a := range c.Args[:len(c.Args)-1] {
+		ps = append(ps, lit(orFunc+"("), r.node(a), lit(", "))
+	}
+	ps = append(ps, r.node(c.Args[len(c.Args)-1]), lit(strings.Repeat(")", len(c.Args)-1)))
+	r.replaceNode(c, ps...)
+	return true
+}
+
+// isPackageCall reports whether c calls pkg.name, with pkg the package
+// (not a variable of the cell of that name).
+func (r *rewriter) isPackageCall(c *ast.CallExpr, pkg, name string) bool {
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != name {
+		return false
+	}
+	if id, ok := sel.X.(*ast.Ident); !ok || id.Name != pkg || r.declares(pkg) {
+		return false
+	}
+	_, shadowed := r.s.global(pkg)
+	return !shadowed
 }
 
 // rootIdent returns the name a chain of calls, selections and indexes

@@ -174,6 +174,7 @@ const (
 	runDefersFunc = "gbRunDefers__" // prelude: runs them, last first
 	lastVar       = "gbLast__"      // the last expression's value
 	zeroFunc      = "gbZero__"      // prelude: the zero value of its argument's type
+	orFunc        = "gbOr__"        // prelude: cmp.Or of two values
 	userExprVar   = "gbUserExpr__"  // a user expression's value
 	displayPath   = "github.com/gradbook/gradbook/kernel/display"
 )
@@ -213,6 +214,8 @@ func max[T cmp.Ordered](a, b T) T { if a != a || a > b { return a }; return b }
 func clear(x any) { reflect.ValueOf(x).Clear() }
 
 func gbZero__[T any](v T) T { var z T; return z }
+
+func gbOr__[T comparable](a, b T) T { var z T; if a != z { return a }; return b }
 
 func gbShow__(v any) {}
 `
