@@ -809,6 +809,10 @@ func isGenericIterator(e ast.Expr) bool {
 // caret points at it.
 func unsupportedAt(code string, r *rewriter) *Error {
 	p := r.u.fset.Position(r.unsup.pos)
+	if m := r.unsup.compileErr; m != "" {
+		v := fmt.Sprintf("%d:%d: %s", p.Line, p.Column, m)
+		return &Error{Name: ErrCompile, Value: v, Traceback: caret(code, p.Line, p.Column, ErrCompile+": "+v)}
+	}
 	e := unsupported(code, r.u, r.unsup.feature, r.unsup.hint)
 	e.Traceback = caret(code, p.Line, p.Column, e.Traceback[0])
 	return e

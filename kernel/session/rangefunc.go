@@ -48,6 +48,15 @@ func (r *rewriter) rangeFunc(rs *ast.RangeStmt, label *ast.LabeledStmt, fn *func
 		return true
 	}
 	vars := []ast.Expr{rs.Key, rs.Value}
+	if n := len(params); n < 2 && rs.Value != nil || n == 0 && rs.Key != nil {
+		// As Go says it (its types2 message).
+		permits, extra := "only one iteration variable", rs.Value
+		if n == 0 {
+			permits, extra = "no iteration variables", rs.Key
+		}
+		r.unsup = &unsupportedUse{pos: extra.Pos(), compileErr: "range over " + exprText(r.u, rs.X) + " permits " + permits}
+		return true
+	}
 	var ps []string
 	for i, t := range params {
 		name := "_"

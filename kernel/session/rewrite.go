@@ -109,6 +109,9 @@ func (r *rewriter) renderRange(a, b int) string {
 type unsupportedUse struct {
 	pos           token.Pos
 	feature, hint string
+	// compileErr, when set, is an error Go itself would report (the
+	// cell is wrong, not the interpreter short of a feature).
+	compileErr string
 }
 
 // cellFacts are what the rewriter learnt from the units of a cell so far.
