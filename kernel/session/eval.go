@@ -50,6 +50,10 @@ type step struct {
 	// compiler panicked on a call of slices or maps: the rewrite then
 	// sees the globals the cell's earlier statements defined.
 	regeneric bool
+	// wrapped is set when the step ran inside a func literal of the
+	// session's (anyWrap, typedDefine): its frame is left out of
+	// tracebacks.
+	wrapped bool
 	// A top-level := of as many values as names: its line directive, the
 	// names, and the right-hand sides (rewritten text and syntax), for
 	// typedDefine.
@@ -183,7 +187,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			// f[int](x), fails with "constant definition loop" or "not a
 			// generic type"): bind it as an any.
 			if av, aerr := s.in.EvalWithContext(ctx, st.anyWrap); aerr == nil || !isCompileError(aerr) {
-				v, err = av, aerr
+				v, err, st.wrapped = av, aerr, true
 				if err == nil && !v.IsValid() {
 					v = s.globals()[lastVar]
 				}
@@ -198,6 +202,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			// result): bind it as an any instead (no String() probe then).
 			// Nothing ran: the error came from the compiler.
 			v, err = s.in.EvalWithContext(ctx, st.anyWrap)
+			st.wrapped = true
 			if err == nil && !v.IsValid() {
 				v = s.globals()[lastVar] // Eval's value of a := is unreliable
 			}
@@ -239,6 +244,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			src, derr := s.typedDefineOr(ctx, st, err)
 			if err = derr; src != "" {
 				v, err = s.in.EvalWithContext(ctx, src)
+				st.wrapped = true
 			}
 			if err == nil && st.kind == stepValue {
 				v = s.globals()[lastVar]
@@ -618,9 +624,12 @@ func (s *Session) cellError(ctx context.Context, code string, st step, err error
 			return unsupported(code, st.u, s.featureOf(st.u), "")
 		}
 		tb := []string{"panic: " + msg}
-		for _, f := range frames {
+		for i, f := range frames {
 			if m := panicFrame.FindStringSubmatch(f); m != nil {
 				fn := strings.TrimSuffix(strings.TrimPrefix(m[3], "main."), "(...)")
+				if fn == "func" && st.wrapped && i == len(frames)-2 {
+					continue // the session's wrapper, called by the top level
+				}
 				if fn == "main" { // the top-level statement: yaegi reports 1:28
 					tb = append(tb, fmt.Sprintf("    at cell line %d:%d", st.u.line, st.u.col))
 					continue
