@@ -671,7 +671,7 @@ compileErr:
 	msg = incompleteType.ReplaceAllString(msg, "undefined: $1")
 	// As Go says it: undefined: ad.Vectr.
 	msg = noSymbol.ReplaceAllString(msg, "undefined: $1.$2")
-	if m := variadicGeneric.FindStringSubmatch(msg); m != nil {
+	if variadicGeneric.MatchString(msg) {
 		// Reported inside the generic package's source.
 		msg = variadicGenericMessage(code)
 	}
