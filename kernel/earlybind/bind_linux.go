@@ -15,7 +15,9 @@ func init() {
 	}
 }
 
-// connection is the part of a connection file this package reads.
+// connection is the part of a connection file this package reads. It
+// is not jupyter.ConnectionInfo: importing package jupyter (zmq4, net)
+// would make this package initialise after go-graphviz.
 type connection struct {
 	Transport string `json:"transport"`
 	IP        string `json:"ip"`

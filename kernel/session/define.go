@@ -104,6 +104,13 @@ func hoistedSteps(u *unit, pos, pre string) []step {
 	return steps
 }
 
+// repairFrame runs a trivial Eval: a compile that failed (or panicked)
+// can leave the interpreter's global frame short of a slot (see
+// globals), and any successful Eval makes it whole again.
+func (s *Session) repairFrame() {
+	s.in.EvalWithContext(context.Background(), "{}\n_ = 0")
+}
+
 // typedDefine is the fallback for a define step (st.defLHS set): it
 // returns the source that defines the names with explicit types. When
 // every right-hand side has a static type (see staticType) it is `var
@@ -114,9 +121,7 @@ func hoistedSteps(u *unit, pos, pre string) []step {
 func (s *Session) typedDefine(ctx context.Context, st step) (src string, err error) {
 	g := s.globals()
 	if g == nil {
-		// The failed compile left the frame short of a slot (see
-		// globals): any successful Eval makes it whole again.
-		s.in.EvalWithContext(context.Background(), "{}\n_ = 0")
+		s.repairFrame()
 		g = s.globals()
 	}
 	if st.commaOk {

@@ -211,9 +211,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		genericRetry := !st.retried && !st.regeneric && panickedCompiling(err) && callsGenericPackageIn(st.u)
 		if err != nil && (rangeRetry || genericRetry) {
 			if genericRetry {
-				// The failed compile may leave the frame short of a
-				// slot (see globals): a successful Eval repairs it.
-				s.in.EvalWithContext(context.Background(), "{}\n_ = 0")
+				s.repairFrame()
 			}
 			// The statements run so far may have declared what the
 			// range is over: rewrite the unit again, seeing them.
@@ -370,7 +368,7 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 						as.Lhs = append(as.Lhs, n)
 					}
 					def.setDefine(pos, as, exprSrc)
-				} else if vs.Type != nil && len(vs.Values) > 0 && callsGenericPackage(vs.Values) {
+				} else if vs.Type != nil && len(vs.Values) > 0 && callsGenericPackage(vs.Values...) {
 					// var v T = slices.Clone(xs) leaves v zero at top
 					// level in yaegi; var v T, then v = …, works.
 					var names, values []string
@@ -742,39 +740,45 @@ func genericFrame(fn string) (string, bool) {
 	return pkg + "." + name, true
 }
 
-// callsGenericPackageIn is callsGenericPackage for a whole unit.
-func callsGenericPackageIn(u *unit) bool {
-	if u == nil {
-		return false
+// packageCall returns pkg and name when e is a call pkg.name(…) of a
+// package selector (syntactically: whether pkg is a package or a
+// variable is the caller's to check).
+func packageCall(e ast.Expr) (pkg, name string, ok bool) {
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return "", "", false
 	}
-	root := u.root()
-	found := false
-	ast.Inspect(root, func(n ast.Node) bool {
-		if e, ok := n.(ast.Expr); ok && !found {
-			found = callsGenericPackage([]ast.Expr{e})
-		}
-		return !found
-	})
-	return found
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return "", "", false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return "", "", false
+	}
+	return id.Name, sel.Sel.Name, true
 }
 
-// callsGenericPackage reports whether any of es calls a function of
-// package slices or maps.
-func callsGenericPackage(es []ast.Expr) bool {
+// callsGenericPackage reports whether any of the nodes calls a function
+// of package slices or maps.
+func callsGenericPackage[N ast.Node](nodes ...N) bool {
 	found := false
-	for _, e := range es {
-		ast.Inspect(e, func(n ast.Node) bool {
-			if c, ok := n.(*ast.CallExpr); ok {
-				if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
-					if pkg, ok := sel.X.(*ast.Ident); ok && (pkg.Name == "slices" || pkg.Name == "maps") {
-						found = true
-					}
+	for _, n := range nodes {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if e, ok := n.(ast.Expr); ok {
+				if pkg, _, ok := packageCall(e); ok && (pkg == "slices" || pkg == "maps") {
+					found = true
 				}
 			}
 			return !found
 		})
 	}
 	return found
+}
+
+// callsGenericPackageIn is callsGenericPackage for a whole unit.
+func callsGenericPackageIn(u *unit) bool {
+	return u != nil && callsGenericPackage(u.root())
 }
 
 // rangesGenericIterator reports whether u has a range over an iterator
@@ -794,22 +798,12 @@ func rangesGenericIterator(u *unit) bool {
 // isGenericIterator reports whether e calls an iterator of package
 // slices or maps (slices.All(s), maps.Keys(m)).
 func isGenericIterator(e ast.Expr) bool {
-	c, ok := e.(*ast.CallExpr)
-	if !ok {
-		return false
-	}
-	sel, ok := c.Fun.(*ast.SelectorExpr)
-	if !ok {
-		return false
-	}
-	pkg, ok := sel.X.(*ast.Ident)
-	switch {
-	case !ok:
-		return false
-	case pkg.Name == "slices":
-		return sel.Sel.Name == "All" || sel.Sel.Name == "Values" || sel.Sel.Name == "Backward" || sel.Sel.Name == "Chunk"
-	case pkg.Name == "maps":
-		return sel.Sel.Name == "All" || sel.Sel.Name == "Keys" || sel.Sel.Name == "Values"
+	pkg, name, _ := packageCall(e)
+	switch pkg {
+	case "slices":
+		return name == "All" || name == "Values" || name == "Backward" || name == "Chunk"
+	case "maps":
+		return name == "All" || name == "Keys" || name == "Values"
 	}
 	return false
 }

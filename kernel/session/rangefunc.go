@@ -269,15 +269,8 @@ func (r *rewriter) yieldParams(e ast.Expr) ([]string, bool) {
 // and maps (slices.All(xs), maps.Keys(m)) over a global, whose yield
 // types follow from the global's type.
 func (r *rewriter) genericSeqParams(call *ast.CallExpr) ([]string, bool) {
-	sel, ok := call.Fun.(*ast.SelectorExpr)
-	if !ok || len(call.Args) == 0 {
-		return nil, false
-	}
-	pkg, ok := sel.X.(*ast.Ident)
-	if !ok || (pkg.Name != "slices" && pkg.Name != "maps") {
-		return nil, false
-	}
-	if _, shadowed := r.s.global(pkg.Name); shadowed {
+	pkg, name, ok := r.genericCall(call)
+	if !ok || pkg == "cmp" || len(call.Args) == 0 {
 		return nil, false
 	}
 	arg, ok := call.Args[0].(*ast.Ident)
@@ -294,7 +287,7 @@ func (r *rewriter) genericSeqParams(call *ast.CallExpr) ([]string, bool) {
 	if !ok {
 		return nil, false
 	}
-	switch f := pkg.Name + "." + sel.Sel.Name; {
+	switch f := pkg + "." + name; {
 	case kind == reflect.Slice && (f == "slices.All" || f == "slices.Backward"):
 		return []string{"int", elem}, true
 	case kind == reflect.Slice && f == "slices.Values":
@@ -336,44 +329,7 @@ func (r *rewriter) globalCollectionType(name string) (kind reflect.Kind, key, el
 // literal. Every declaration of the name in the unit must agree, since
 // the unit's scopes are not tracked.
 func (r *rewriter) localCollectionType(name string) (kind reflect.Kind, key, elem string, ok bool) {
-	var types []ast.Expr
-	root := r.u.root()
-	ast.Inspect(root, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.Field:
-			for _, id := range n.Names {
-				if id.Name == name {
-					types = append(types, n.Type)
-				}
-			}
-		case *ast.ValueSpec:
-			for _, id := range n.Names {
-				if id.Name == name {
-					types = append(types, n.Type) // nil without a type: unknown
-				}
-			}
-		case *ast.AssignStmt:
-			if n.Tok != token.DEFINE || len(n.Lhs) != len(n.Rhs) {
-				break
-			}
-			for i, e := range n.Lhs {
-				if id, ok := e.(*ast.Ident); ok && id.Name == name {
-					var t ast.Expr
-					if cl, ok := n.Rhs[i].(*ast.CompositeLit); ok {
-						t = cl.Type
-					}
-					types = append(types, t)
-				}
-			}
-		case *ast.RangeStmt:
-			for _, e := range []ast.Expr{n.Key, n.Value} {
-				if id, ok := e.(*ast.Ident); ok && id.Name == name && n.Tok == token.DEFINE {
-					types = append(types, nil) // unknown
-				}
-			}
-		}
-		return true
-	})
+	types := r.declTypes()[name]
 	if len(types) == 0 {
 		return 0, "", "", false
 	}

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -39,7 +40,7 @@ type rewriter struct {
 	u        *unit
 	s        *Session
 	edits    []edit
-	declared map[string]bool // names the unit declares (see declares)
+	declared map[string][]ast.Expr // see declTypes
 	warnings []string
 	facts    *cellFacts      // shared by the units of a cell
 	unsup    *unsupportedUse // a feature no rewrite covers, if seen
@@ -670,13 +671,7 @@ func (r *rewriter) checkMake(c *ast.CallExpr) {
 // made from a compiled value (d := t.Data()): the compiler panics. Names
 // the unit declares anywhere are left alone, as they may be locals.
 func (r *rewriter) genericArgs(c *ast.CallExpr) {
-	sel, ok := c.Fun.(*ast.SelectorExpr)
-	if !ok {
-		return
-	}
-	if pkg, ok := sel.X.(*ast.Ident); !ok || (pkg.Name != "slices" && pkg.Name != "maps") || r.declares(pkg.Name) {
-		return
-	} else if _, shadowed := r.s.global(pkg.Name); shadowed {
+	if pkg, _, ok := r.genericCall(c); !ok || pkg == "cmp" {
 		return
 	}
 	g := r.s.globals()
@@ -749,18 +744,25 @@ func (r *rewriter) cmpOr(c *ast.CallExpr) bool {
 	return true
 }
 
-// isPackageCall reports whether c calls pkg.name, with pkg the package
-// (not a variable of the cell of that name).
+// genericCall returns the package ("slices", "maps" or "cmp") and the
+// function that c calls, when pkg is that package rather than a
+// variable of the cell named like it.
+func (r *rewriter) genericCall(c *ast.CallExpr) (pkg, name string, ok bool) {
+	pkg, name, ok = packageCall(c)
+	if !ok || !slices.Contains(genericPackages, pkg) || r.declares(pkg) {
+		return "", "", false
+	}
+	if _, shadowed := r.s.global(pkg); shadowed {
+		return "", "", false
+	}
+	return pkg, name, true
+}
+
+// isPackageCall reports whether c calls pkg.name of a generic package
+// (see genericCall).
 func (r *rewriter) isPackageCall(c *ast.CallExpr, pkg, name string) bool {
-	sel, ok := c.Fun.(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != name {
-		return false
-	}
-	if id, ok := sel.X.(*ast.Ident); !ok || id.Name != pkg || r.declares(pkg) {
-		return false
-	}
-	_, shadowed := r.s.global(pkg)
-	return !shadowed
+	p, n, ok := r.genericCall(c)
+	return ok && p == pkg && n == name
 }
 
 // rootIdent returns the name a chain of calls, selections and indexes
@@ -787,44 +789,61 @@ func rootIdent(e ast.Expr) *ast.Ident {
 // declares reports whether the unit declares name anywhere (a func,
 // parameter, result, variable, constant, type or label).
 func (r *rewriter) declares(name string) bool {
-	if r.declared == nil {
-		r.declared = map[string]bool{}
-		root := r.u.root()
-		ast.Inspect(root, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.AssignStmt:
-				if n.Tok == token.DEFINE {
-					for _, e := range n.Lhs {
-						if id, ok := e.(*ast.Ident); ok {
-							r.declared[id.Name] = true
-						}
-					}
-				}
-			case *ast.RangeStmt:
-				if n.Tok == token.DEFINE {
-					for _, e := range []ast.Expr{n.Key, n.Value} {
-						if id, ok := e.(*ast.Ident); ok {
-							r.declared[id.Name] = true
-						}
-					}
-				}
-			case *ast.Field:
-				for _, id := range n.Names {
-					r.declared[id.Name] = true
-				}
-			case *ast.ValueSpec:
-				for _, id := range n.Names {
-					r.declared[id.Name] = true
-				}
-			case *ast.TypeSpec:
-				r.declared[n.Name.Name] = true
-			case *ast.FuncDecl:
-				r.declared[n.Name.Name] = true
-			}
-			return true
-		})
+	_, ok := r.declTypes()[name]
+	return ok
+}
+
+// declTypes maps each name the unit declares anywhere to the types its
+// declarations give it, in order: the written type of a parameter or a
+// var, the type of a composite literal in a :=, and nil where the type
+// is not written (v := f(), range variables, funcs, types).
+func (r *rewriter) declTypes() map[string][]ast.Expr {
+	if r.declared != nil {
+		return r.declared
 	}
-	return r.declared[name]
+	r.declared = map[string][]ast.Expr{}
+	add := func(id *ast.Ident, t ast.Expr) { r.declared[id.Name] = append(r.declared[id.Name], t) }
+	ast.Inspect(r.u.root(), func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE {
+				break
+			}
+			for i, e := range n.Lhs {
+				if id, ok := e.(*ast.Ident); ok {
+					var t ast.Expr
+					if len(n.Lhs) == len(n.Rhs) {
+						if cl, ok := n.Rhs[i].(*ast.CompositeLit); ok {
+							t = cl.Type
+						}
+					}
+					add(id, t)
+				}
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					if id, ok := e.(*ast.Ident); ok {
+						add(id, nil)
+					}
+				}
+			}
+		case *ast.Field:
+			for _, id := range n.Names {
+				add(id, n.Type)
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				add(id, n.Type) // nil without a written type
+			}
+		case *ast.TypeSpec:
+			add(n.Name, nil)
+		case *ast.FuncDecl:
+			add(n.Name, nil)
+		}
+		return true
+	})
+	return r.declared
 }
 
 // goRecover makes a panic in a goroutine a message on stderr instead of

@@ -29,108 +29,108 @@ func gemvModes() []bool {
 // larger ones.
 var gemvSizes = []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 31, 33, 100, 257}
 
+// forGemvShapes calls f for every m×n of gemvSizes, with the kernels on
+// and off (each a subtest).
+func forGemvShapes(t *testing.T, f func(t *testing.T, m, n int)) {
+	for _, on := range gemvModes() {
+		t.Run(fmt.Sprintf("kernel=%v", on), func(t *testing.T) {
+			withGemv(on, func() {
+				for _, m := range gemvSizes {
+					for _, n := range gemvSizes {
+						f(t, m, n)
+					}
+				}
+			})
+		})
+	}
+}
+
 func closeTo(got, want, tol float64) bool {
 	return math.Abs(got-want) <= tol*(1+math.Abs(want))
 }
 
 func TestDgemv(t *testing.T) {
 	r := rand.New(rand.NewPCG(12, 13))
-	for _, on := range gemvModes() {
-		t.Run(fmt.Sprintf("kernel=%v", on), func(t *testing.T) {
-			withGemv(on, func() {
-				for _, m := range gemvSizes {
-					for _, n := range gemvSizes {
-						for _, ab := range [][2]float64{{1, 0}, {1, 1}, {-0.5, 2}, {0, 0.5}} {
-							alpha, beta := ab[0], ab[1]
-							lda := max(1, n) + r.IntN(3)
-							a := randSlice(r, m*lda)
-							x := randSlice(r, n)
-							y := randSlice(r, m)
-							if beta == 0 {
-								for i := range y {
-									y[i] = math.NaN()
-								}
-							}
-							want := make([]float64, m)
-							for i := range want {
-								s := 0.0
-								for j := 0; j < n; j++ {
-									s += a[i*lda+j] * x[j]
-								}
-								want[i] = alpha * s
-								if beta != 0 {
-									want[i] += beta * y[i]
-								}
-							}
-							Dgemv(m, n, alpha, a, lda, x, beta, y)
-							for i := range want {
-								if !closeTo(y[i], want[i], 1e-13*float64(n+1)) {
-									t.Fatalf("m=%d n=%d lda=%d alpha=%g beta=%g: y[%d] = %g, want %g", m, n, lda, alpha, beta, i, y[i], want[i])
-								}
-							}
-						}
-					}
+	forGemvShapes(t, func(t *testing.T, m, n int) {
+		for _, ab := range [][2]float64{{1, 0}, {1, 1}, {-0.5, 2}, {0, 0.5}} {
+			alpha, beta := ab[0], ab[1]
+			lda := max(1, n) + r.IntN(3)
+			a := randSlice(r, m*lda)
+			x := randSlice(r, n)
+			y := randSlice(r, m)
+			if beta == 0 {
+				for i := range y {
+					y[i] = math.NaN()
 				}
-			})
-		})
-	}
+			}
+			want := make([]float64, m)
+			for i := range want {
+				s := 0.0
+				for j := 0; j < n; j++ {
+					s += a[i*lda+j] * x[j]
+				}
+				want[i] = alpha * s
+				if beta != 0 {
+					want[i] += beta * y[i]
+				}
+			}
+			Dgemv(m, n, alpha, a, lda, x, beta, y)
+			for i := range want {
+				if !closeTo(y[i], want[i], 1e-13*float64(n+1)) {
+					t.Fatalf("m=%d n=%d lda=%d alpha=%g beta=%g: y[%d] = %g, want %g", m, n, lda, alpha, beta, i, y[i], want[i])
+				}
+			}
+		}
+	})
 }
 
 func TestGerGemvT(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 15))
-	for _, on := range gemvModes() {
-		t.Run(fmt.Sprintf("kernel=%v", on), func(t *testing.T) {
-			withGemv(on, func() {
-				for _, m := range gemvSizes {
-					for _, n := range gemvSizes {
-						for _, add := range []bool{true, false} {
-							lda, ldda := max(1, n)+r.IntN(3), max(1, n)+r.IntN(3)
-							a, x, g := randSlice(r, m*lda), randSlice(r, n), randSlice(r, m)
-							da, dx := randSlice(r, m*ldda), randSlice(r, n)
-							if !add {
-								for i := range da {
-									da[i] = math.NaN()
-								}
-							}
-							wantDA := append([]float64(nil), da...)
-							wantDX := append([]float64(nil), dx...)
-							for i := 0; i < m; i++ {
-								for j := 0; j < n; j++ {
-									if add {
-										wantDA[i*ldda+j] += g[i] * x[j]
-									} else {
-										wantDA[i*ldda+j] = g[i] * x[j]
-									}
-									wantDX[j] += g[i] * a[i*lda+j]
-								}
-							}
-							aOld := append([]float64(nil), a...)
-							GerGemvT(m, n, g, x, a, lda, da, ldda, dx, add)
-							for i := range da {
-								got, w := da[i], wantDA[i]
-								if math.IsNaN(w) && math.IsNaN(got) {
-									continue // padding left alone
-								}
-								if !closeTo(got, w, 1e-14) {
-									t.Fatalf("m=%d n=%d add=%v: dA[%d] = %g, want %g", m, n, add, i, got, w)
-								}
-							}
-							for j := range dx {
-								if !closeTo(dx[j], wantDX[j], 1e-13*float64(m+1)) {
-									t.Fatalf("m=%d n=%d add=%v: dx[%d] = %g, want %g", m, n, add, j, dx[j], wantDX[j])
-								}
-							}
-							for i := range a {
-								if a[i] != aOld[i] {
-									t.Fatalf("A modified")
-								}
-							}
-						}
-					}
+	forGemvShapes(t, func(t *testing.T, m, n int) {
+		for _, add := range []bool{true, false} {
+			lda, ldda := max(1, n)+r.IntN(3), max(1, n)+r.IntN(3)
+			a, x, g := randSlice(r, m*lda), randSlice(r, n), randSlice(r, m)
+			da, dx := randSlice(r, m*ldda), randSlice(r, n)
+			if !add {
+				for i := range da {
+					da[i] = math.NaN()
 				}
-			})
-		})
-	}
+			}
+			wantDA := append([]float64(nil), da...)
+			wantDX := append([]float64(nil), dx...)
+			for i := 0; i < m; i++ {
+				for j := 0; j < n; j++ {
+					if add {
+						wantDA[i*ldda+j] += g[i] * x[j]
+					} else {
+						wantDA[i*ldda+j] = g[i] * x[j]
+					}
+					wantDX[j] += g[i] * a[i*lda+j]
+				}
+			}
+			aOld := append([]float64(nil), a...)
+			GerGemvT(m, n, g, x, a, lda, da, ldda, dx, add)
+			for i := range da {
+				got, w := da[i], wantDA[i]
+				if math.IsNaN(w) && math.IsNaN(got) {
+					continue // padding left alone
+				}
+				if !closeTo(got, w, 1e-14) {
+					t.Fatalf("m=%d n=%d add=%v: dA[%d] = %g, want %g", m, n, add, i, got, w)
+				}
+			}
+			for j := range dx {
+				if !closeTo(dx[j], wantDX[j], 1e-13*float64(m+1)) {
+					t.Fatalf("m=%d n=%d add=%v: dx[%d] = %g, want %g", m, n, add, j, dx[j], wantDX[j])
+				}
+			}
+			for i := range a {
+				if a[i] != aOld[i] {
+					t.Fatalf("A modified")
+				}
+			}
+		}
+	})
 }
 
 // BenchmarkGemv runs the kernels and the fallback on an A that stays in

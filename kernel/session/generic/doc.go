@@ -19,6 +19,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"sync"
 )
 
 //go:embed slices/slices.go
@@ -33,20 +34,21 @@ var Sources = []string{slicesSource, mapsSource}
 
 // Names returns the exported functions of package pkg ("slices" or
 // "maps") in its source here, or nil for another package.
-func Names(pkg string) []string {
-	src := map[string]string{"slices": slicesSource, "maps": mapsSource}[pkg]
-	if src == "" {
-		return nil
-	}
-	f, err := parser.ParseFile(token.NewFileSet(), pkg+".go", src, parser.SkipObjectResolution)
-	if err != nil {
-		panic("generic: " + err.Error()) // the source is compiled and tested
-	}
-	var names []string
-	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.IsExported() {
-			names = append(names, fd.Name.Name)
+func Names(pkg string) []string { return names()[pkg] }
+
+// names parses the sources once, on the first completion that asks.
+var names = sync.OnceValue(func() map[string][]string {
+	out := map[string][]string{}
+	for pkg, src := range map[string]string{"slices": slicesSource, "maps": mapsSource} {
+		f, err := parser.ParseFile(token.NewFileSet(), pkg+".go", src, parser.SkipObjectResolution)
+		if err != nil {
+			panic("generic: " + err.Error()) // the source is compiled and tested
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.IsExported() {
+				out[pkg] = append(out[pkg], fd.Name.Name)
+			}
 		}
 	}
-	return names
-}
+	return out
+})
