@@ -181,7 +181,7 @@ func (s *Session) evalDecls(ctx context.Context, code string) error {
 	}
 	steps, _ := s.plan(units, rws)
 	for _, st := range steps {
-		if _, err := s.in.EvalWithContext(ctx, st.src); err != nil {
+		if _, err := s.eval(ctx, st.src); err != nil {
 			s.stubFuncs(ctx, st)
 			return err
 		}

@@ -108,7 +108,7 @@ func hoistedSteps(u *unit, pos, pre string) []step {
 // can leave the interpreter's global frame short of a slot (see
 // globals), and any successful Eval makes it whole again.
 func (s *Session) repairFrame() {
-	s.in.EvalWithContext(context.Background(), "{}\n_ = 0")
+	s.eval(context.Background(), "{}\n_ = 0")
 }
 
 // typedDefine is the fallback for a define step (st.defLHS set): it
@@ -161,7 +161,7 @@ func (s *Session) typedDefine(ctx context.Context, st step) (src string, err err
 	}
 	init := "{}\n" + tmp + " := func() []any { " + strings.Join(locals, ", ") + " := " + pos + strings.Join(names, ", ") +
 		"; return []any{" + strings.Join(locals, ", ") + "} }()"
-	if _, err := s.in.EvalWithContext(ctx, init); err != nil {
+	if _, err := s.eval(ctx, init); err != nil {
 		if isNilType(err) {
 			if e := s.undefinedRoot(st); e != nil {
 				return "", e // yaegi's own message would be "nil type"
@@ -187,7 +187,7 @@ func (s *Session) typedDefine(ctx context.Context, st step) (src string, err err
 		}
 		ts, err := s.typeString(t)
 		if err != nil {
-			s.in.EvalWithContext(context.Background(), release)
+			s.eval(context.Background(), release)
 			return "", s.untypable(st, i, err)
 		}
 		if name == "_" {
@@ -262,7 +262,7 @@ func (s *Session) commaOkDefine(ctx context.Context, st step, g map[string]refle
 		pos := strings.Replace(st.pos, "//line", "/*line", 1)
 		pos = pos[:len(pos)-1] + "*/"
 		init := "{}\n" + tmp + " := func() []any { v, ok := " + pos + st.defRHS[0] + "; return []any{v, ok} }()"
-		if _, err := s.in.EvalWithContext(ctx, init); err != nil {
+		if _, err := s.eval(ctx, init); err != nil {
 			if isNilType(err) {
 				return "", errNoFallback
 			}

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,12 +30,18 @@ const (
 	stepValue                 // the last expression, bound to lastVar
 )
 
-// step is one EvalWithContext of a cell.
+// step is one evaluation (Session.eval) of a cell.
 type step struct {
-	kind  stepKind
-	src   string
+	kind stepKind
+	src  string
+	// body, when set, is the statements the step runs as the body of
+	// a func: evaluating the step declares that func, then calls it
+	// (src). yaegi gives statements evaluated at top level slots in
+	// its global frame, which never shrinks and which every later
+	// Eval copies: a notebook got slower with every loop cell run.
+	body  string
 	u     *unit  // first unit of the step, for error positions
-	plain string // stepValue: the source to run if the expression has no single value
+	plain string // stepValue: the statement to run (as a body) if the expression has no single value
 	probe string // stepValue of a call: compiles (never runs) the call as one value
 	// anyWrap is the stepValue binding the value as an any.
 	anyWrap string
@@ -147,7 +154,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	if ctx.Err() != nil {
 		return Result{Err: s.interrupted(callerGID())}
 	}
-	if _, err := s.in.EvalWithContext(bg, "{}\n"+depthVar+" = 0; "+cellDefersVar+" = nil"); err != nil {
+	if _, err := s.eval(bg, beginFunc+"()"); err != nil {
 		return Result{Err: &Error{Name: ErrCompile, Value: err.Error()}}
 	}
 	var last reflect.Value
@@ -161,8 +168,8 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		if st.kind == stepValue && st.probe != "" {
 			// A call may have no value or several: compile it as the
 			// argument of a func that is never called, so nothing runs.
-			if _, err := s.in.EvalWithContext(ctx, st.probe); err != nil && (isCompileError(err) || compilePanic(err) != "") {
-				st.kind, st.src = stepStmt, st.plain
+			if _, err := s.eval(ctx, st.probe); err != nil && (isCompileError(err) || compilePanic(err) != "") {
+				st = st.asPlain()
 				if strings.Contains(err.Error(), "too many arguments") && st.multi != "" {
 					// Several results (strconv.Atoi): shown as Println would.
 					st.kind, st.src = stepValue, st.multi
@@ -180,13 +187,13 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 				st.src, st.retried = src, true
 			}
 		}
-		v, err := s.in.EvalWithContext(ctx, st.src)
+		v, err := s.evalStep(ctx, st)
 		if err != nil && st.kind == stepValue && st.probe != "" && (isCompileError(err) || compilePanic(err) != "") {
 			// The probe compiled: one value, which yaegi cannot type in a
 			// top-level := (an explicitly instantiated generic call,
 			// f[int](x), fails with "constant definition loop" or "not a
 			// generic type"): bind it as an any.
-			if av, aerr := s.in.EvalWithContext(ctx, st.anyWrap); aerr == nil || !isCompileError(aerr) {
+			if av, aerr := s.eval(ctx, st.anyWrap); aerr == nil || !isCompileError(aerr) {
 				v, err, st.wrapped = av, aerr, true
 				if err == nil && !v.IsValid() {
 					v = s.globals()[lastVar]
@@ -194,14 +201,14 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			}
 		}
 		if err != nil && st.kind == stepValue && st.probe != "" && (isCompileError(err) || compilePanic(err) != "") {
-			st.kind = stepStmt // a call with no single value: run it as a statement
-			v, err = s.in.EvalWithContext(ctx, st.plain)
+			st = st.asPlain() // a call with no single value: run it as a statement
+			v, err = s.evalStep(ctx, st)
 		}
 		if err != nil && st.kind == stepValue && (isNilType(err) || isDefinitionLoop(err) || panickedCompiling(err)) {
 			// yaegi cannot type a := of some values (a generic call's
 			// result): bind it as an any instead (no String() probe then).
 			// Nothing ran: the error came from the compiler.
-			v, err = s.in.EvalWithContext(ctx, st.anyWrap)
+			v, err = s.eval(ctx, st.anyWrap)
 			st.wrapped = true
 			if err == nil && !v.IsValid() {
 				v = s.globals()[lastVar] // Eval's value of a := is unreliable
@@ -241,7 +248,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			// evaluating them again changes nothing.
 			src, derr := s.typedDefineOr(ctx, st, err)
 			if err = derr; src != "" {
-				v, err = s.in.EvalWithContext(ctx, src)
+				v, err = s.eval(ctx, src)
 				st.wrapped = true
 			}
 			if err == nil && st.kind == stepValue {
@@ -269,7 +276,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	}
 	if res.Err == nil || res.Err.Name == ErrPanic {
 		for i := len(deferred) - 1; i >= 0; i-- {
-			if _, err := s.in.EvalWithContext(ctx, deferred[i].src); err != nil && res.Err == nil {
+			if _, err := s.eval(ctx, deferred[i].src); err != nil && res.Err == nil {
 				res.Err = s.cellError(ctx, code, deferred[i], err)
 			}
 		}
@@ -319,9 +326,9 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 			steps = append(steps, hoistedSteps(u, pos, pre)...)
 		}
 		if isCompound(u.stmt) {
-			// Compound statements run in a func literal: a nested := cannot
+			// Compound statements run in a func: a nested := cannot
 			// rebind a global, and a defer inside runs once.
-			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\nfunc() {\n" + pos + text + "\n}()"})
+			steps = append(steps, bodyStep(u, pos+text))
 			continue
 		}
 		switch st := u.stmt.(type) {
@@ -332,7 +339,7 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 			if i == len(units)-1 && !isVoidBuiltin(st.X) {
 				vs := step{kind: stepValue, u: u,
 					src:     "{}\n" + lastVar + " := \n" + pos + text,
-					plain:   "{}\n" + pos + text,
+					plain:   pos + text,
 					anyWrap: "{}\n" + lastVar + " := func() any { return " + strings.Replace(pos, "//line", "/*line", 1)[:len(pos)-1] + "*/" + text + "\n}()",
 					pos:     pos, defLHS: []string{lastVar}, defRHS: []string{r.render(0, u.off(st.X.End()))}, defExprs: []ast.Expr{st.X}}
 				if c, isCall := st.X.(*ast.CallExpr); isCall {
@@ -342,15 +349,17 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 					if !isWriteCall(c) {
 						vs.multi = "{}\n" + lastVar + " := strings.TrimSuffix(fmt.Sprintln(\n" + pos + call + "), \"\\n\")"
 					}
-					vs.probe = "{}\n_ = func() { gbShow__(\n" + pos + call + ") }"
+					vs.probe = "package main\nfunc " + probeFunc + "() { gbShow__(\n" + pos + call + ") }"
 				}
 				steps = append(steps, vs)
 				continue
 			}
-			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + text})
+			steps = append(steps, bodyStep(u, pos+text))
 		case *ast.AssignStmt:
 			def := step{kind: stepStmt, u: u, src: "{}\n" + pos + text}
-			if r2 := commaOk(r, st); r2 != "" {
+			if st.Tok != token.DEFINE {
+				def = bodyStep(u, pos+text)
+			} else if r2 := commaOk(r, st); r2 != "" {
 				def.src = "{}\n" + pos + r2
 			} else if st.Tok == token.DEFINE && len(st.Lhs) == 2 && len(st.Rhs) == 1 && isCommaOkForm(st.Rhs[0]) {
 				def.setCommaOk(pos, st, exprSrc)
@@ -383,6 +392,8 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 				}
 			}
 			steps = append(steps, def)
+		case *ast.IncDecStmt, *ast.SendStmt:
+			steps = append(steps, bodyStep(u, pos+text))
 		default:
 			steps = append(steps, step{kind: stepStmt, u: u, src: "{}\n" + pos + text})
 		}
@@ -396,6 +407,67 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 		}
 	}
 	return steps, deferred
+}
+
+// asPlain is the value step st run as a statement: its expression has
+// no single value.
+func (st step) asPlain() step {
+	st.kind, st.body, st.src = stepStmt, st.plain, "{}\n"+stepFunc+"()"
+	return st
+}
+
+// bodyStep is a statement step that runs body inside a func (see
+// step.body).
+func bodyStep(u *unit, body string) step {
+	return step{kind: stepStmt, u: u, body: body, src: "{}\n" + stepFunc + "()"}
+}
+
+// evalStep evaluates a step: a step with a body first declares it as
+// the body of stepFunc (a compile error, if any, comes from there).
+func (s *Session) evalStep(ctx context.Context, st step) (reflect.Value, error) {
+	if st.body != "" {
+		if _, err := s.eval(ctx, "package main\nfunc "+stepFunc+"() {\n"+st.body+"\n}"); err != nil {
+			return reflect.Value{}, err
+		}
+	}
+	return s.eval(ctx, st.src)
+}
+
+// eval compiles src and runs it, as yaegi's EvalWithContext does,
+// except that it compiles on the calling goroutine: EvalWithContext
+// does both on a new goroutine, whose stack then grows (copied, again
+// and again) through go/parser's recursion; that was a fifth of a
+// trivial cell's time. A panic of yaegi's compiler becomes an
+// interp.Panic, as in EvalWithContext. Running stays on a goroutine of
+// its own, which ctx cancels (see waitStopped).
+func (s *Session) eval(ctx context.Context, src string) (v reflect.Value, err error) {
+	prog, err := s.compile(src)
+	if err != nil {
+		return v, err
+	}
+	return s.in.ExecuteWithContext(ctx, prog)
+}
+
+// compile is yaegi's Compile, its panics returned as errors.
+func (s *Session) compile(src string) (prog *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			var pc [64]uintptr
+			n := runtime.Callers(1, pc[:])
+			err = interp.Panic{Value: r, Callers: pc[:n], Stack: debug.Stack()}
+		}
+	}()
+	return s.in.Compile(src)
+}
+
+// isBlank reports whether every expression is the blank identifier.
+func isBlank(es []ast.Expr) bool {
+	for _, e := range es {
+		if id, ok := e.(*ast.Ident); !ok || id.Name != "_" {
+			return false
+		}
+	}
+	return len(es) > 0
 }
 
 // stubFuncs replaces the funcs of a declaration step that failed to
@@ -415,7 +487,7 @@ func (s *Session) stubFuncs(ctx context.Context, st step) {
 		}
 	}
 	if sb.Len() > 0 {
-		s.in.EvalWithContext(context.Background(), "package main\n"+sb.String()) // best effort
+		s.eval(context.Background(), "package main\n"+sb.String()) // best effort
 	}
 }
 
@@ -628,8 +700,23 @@ func (s *Session) cellError(ctx context.Context, code string, st step, err error
 				if fn == "func" && st.wrapped && i == len(frames)-2 {
 					continue // the session's wrapper, called by the top level
 				}
+				if fn == "main" && i > 0 && strings.Contains(frames[i-1], stepFunc) {
+					continue // the top level's call of the step's body, just shown
+				}
 				if fn == "main" { // the top-level statement: yaegi reports 1:28
 					tb = append(tb, fmt.Sprintf("    at cell line %d:%d", st.u.line, st.u.col))
+					continue
+				}
+				if fn == stepFunc {
+					// The statement's body (see step.body): the line is
+					// right, and within the statement's first line the
+					// column yaegi gives is an operand's, not the
+					// statement's.
+					line, col := m[1], m[2]
+					if line == strconv.Itoa(st.u.line) {
+						col = strconv.Itoa(st.u.col)
+					}
+					tb = append(tb, fmt.Sprintf("    at cell line %s:%s", line, col))
 					continue
 				}
 				if pkgFn, ok := genericFrame(fn); ok {
@@ -654,9 +741,9 @@ compileErr:
 		// gets a better one.
 		body := strings.TrimPrefix(st.src, "{}\n")
 		if st.kind == stepValue {
-			body = "_ = " + strings.TrimPrefix(st.plain, "{}\n")
+			body = "_ = " + st.plain
 		}
-		_, perr := s.in.EvalWithContext(context.Background(), "{}\n_ = func() {\n"+body+"\n}")
+		_, perr := s.eval(context.Background(), "package main\nfunc "+probeFunc+"() {\n"+body+"\n}")
 		if m := compilePanic(perr); m != "" {
 			msg = m
 		} else if perr != nil && isCompileError(perr) {
@@ -891,11 +978,11 @@ func callerGID() string {
 	return string(f[1])
 }
 
-// waitStopped waits until no goroutine started by EvalWithContext from
-// goroutine gid is left (yaegi returns on cancel without waiting for
-// it), or timeout passes.
+// waitStopped waits until no goroutine started by ExecuteWithContext
+// from goroutine gid is left (yaegi returns on cancel without waiting
+// for it), or timeout passes.
 func (s *Session) waitStopped(gid string, timeout time.Duration) bool {
-	marker := []byte("created by github.com/traefik/yaegi/interp.(*Interpreter).EvalWithContext in goroutine " + gid + "\n")
+	marker := []byte("created by github.com/traefik/yaegi/interp.(*Interpreter).ExecuteWithContext in goroutine " + gid + "\n")
 	deadline := time.Now().Add(timeout)
 	buf := make([]byte, 1<<20)
 	for {

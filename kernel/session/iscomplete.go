@@ -77,7 +77,7 @@ func (s *Session) Evaluate(ctx context.Context, expr string) Result {
 		return Result{Err: &Error{Name: ErrSyntax, Value: "not a single expression: " + expr}}
 	}
 	st := step{kind: stepValue, u: units[0], src: "{}\n" + userExprVar + " := \n//line _.go:1:1\n" + expr}
-	v, err := s.in.EvalWithContext(ctx, st.src)
+	v, err := s.eval(ctx, st.src)
 	if err != nil {
 		return Result{Err: s.cellError(ctx, expr, st, err)}
 	}

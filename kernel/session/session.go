@@ -173,6 +173,9 @@ const (
 	cellDefersVar = "gbDefers__"    // prelude: the top-level defers of the running cell
 	runDefersFunc = "gbRunDefers__" // prelude: runs them, last first
 	lastVar       = "gbLast__"      // the last expression's value
+	stepFunc      = "gbStep__"      // a statement step's body (see step.body)
+	probeFunc     = "gbProbe__"     // compiled to check a call, never called
+	beginFunc     = "gbBegin__"     // prelude: resets the per-cell counters
 	zeroFunc      = "gbZero__"      // prelude: the zero value of its argument's type
 	orFunc        = "gbOr__"        // prelude: cmp.Or of two values
 	userExprVar   = "gbUserExpr__"  // a user expression's value
@@ -192,6 +195,11 @@ import (
 var gbDepth__ int
 
 var gbDefers__ []func()
+
+func gbBegin__() {
+	gbDepth__ = 0
+	gbDefers__ = nil
+}
 
 func gbRunDefers__() {
 	for len(gbDefers__) > 0 {
@@ -326,7 +334,7 @@ func New(opts Options) (*Session, error) {
 			s.imports[" "+p] = true
 		}
 	}
-	if _, err := s.in.EvalWithContext(context.Background(), prelude); err != nil {
+	if _, err := s.eval(context.Background(), prelude); err != nil {
 		errf.close()
 		return nil, fmt.Errorf("session: prelude: %w", err)
 	}

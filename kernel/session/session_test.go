@@ -11,7 +11,7 @@ import (
 // race_on_test.go).
 func skipUnderRace(t *testing.T) {
 	if raceDetector {
-		t.Skip("yaegi's interrupted goroutine touches frames after EvalWithContext returns; Execute waits for it by watching runtime.Stack, which the race detector cannot see")
+		t.Skip("yaegi's interrupted goroutine touches frames after ExecuteWithContext returns; Execute waits for it by watching runtime.Stack, which the race detector cannot see")
 	}
 }
 

@@ -60,7 +60,7 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 		if !embeds && !s.declaresMethod(method) {
 			return reflect.Value{}, false // no cell type has it: save an Eval
 		}
-		r, err := s.in.EvalWithContext(ctx, "{}\n"+name+"."+method+"()")
+		r, err := s.eval(ctx, "{}\n"+name+"."+method+"()")
 		var p interp.Panic
 		if errors.As(err, &p) && compilePanic(err) == "" {
 			s.errf.flush()
@@ -104,7 +104,7 @@ func (s *Session) bundle(ctx context.Context, v reflect.Value, name string) map[
 // zeroes name so the session does not keep the value alive.
 func (s *Session) release(ctx context.Context, v reflect.Value, name string) map[string]any {
 	data := s.bundle(ctx, v, name)
-	s.in.EvalWithContext(context.Background(), "{}\n"+name+" = "+zeroFunc+"("+name+")")
+	s.evalStep(context.Background(), bodyStep(nil, name+" = "+zeroFunc+"("+name+")"))
 	return data
 }
 
