@@ -22,11 +22,16 @@ func init() {
 }
 
 // earlyTCP is zmq4's tcp transport, except that Listen takes over a
-// socket bound at start-up when there is one.
+// socket bound at start-up when there is one, and that its connections
+// are framedConns.
 type earlyTCP struct{ transport.Transport }
 
 func (earlyTCP) Listen(_ context.Context, addr string) (net.Listener, error) {
-	return listen("tcp", addr)
+	l, err := listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return framedListener{l}, nil
 }
 
 // listen is net.Listen, except that it takes over the socket earlybind
