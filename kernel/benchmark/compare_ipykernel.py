@@ -18,10 +18,12 @@ machine load:
     (VmHWM) of the kernel's process tree.
 It prints a table and the gradbook/ipykernel ratios against the targets.
 
-With --floor it also runs kernel/benchmark/nullkernel (built with go build),
-a kernel that answers through gradbook's protocol layer but runs nothing:
-its start and round trip are the floor that the client's own work and the
-protocol handling put under any kernel written with that layer.
+With --floor it also runs two kernels that answer but run nothing:
+kernel/benchmark/nullkernel (built with go build), on gradbook's protocol
+layer, and kernel/benchmark/pynull.py, on pyzmq (libzmq) and
+jupyter_client's Session. Their start and round trip are the floor that the
+client's own work and the protocol handling put under any kernel written
+with that layer, and under any kernel at all.
 """
 
 import argparse
@@ -45,6 +47,7 @@ KERNELS = {
         "lines": "for i in range(%d):\n    print(i)",
     },
     "gradbook-null": {"trivial": "", "lines": None},
+    "libzmq-null": {"trivial": "", "lines": None},
 }
 TARGETS = {"start": 0.1, "p50": 0.25, "p99": 0.5, "lines_time": 0.5}
 
@@ -148,18 +151,25 @@ class Subject:
         self.km.shutdown_kernel(now=False)
 
 
-def install_null_kernel():
-    """Build nullkernel and install a kernelspec "gradbook-null" for it in a
-    temporary directory put first on JUPYTER_PATH."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+def install_null_kernels():
+    """Build nullkernel and install kernelspecs "gradbook-null" for it and
+    "libzmq-null" for pynull.py in a temporary directory put first on
+    JUPYTER_PATH."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(os.path.dirname(here))
     tmp = tempfile.mkdtemp(prefix="gradbook-null-")
     exe = os.path.join(tmp, "nullkernel")
     subprocess.run(["go", "build", "-o", exe, "./kernel/benchmark/nullkernel"], cwd=root, check=True)
-    spec = os.path.join(tmp, "kernels", "gradbook-null")
-    os.makedirs(spec)
-    with open(os.path.join(spec, "kernel.json"), "w") as f:
-        json.dump({"argv": [exe, "{connection_file}"], "display_name": "null (gradbook's protocol layer)",
-                   "language": "go", "interrupt_mode": "message"}, f)
+    specs = {
+        "gradbook-null": ([exe], "null (gradbook's protocol layer)"),
+        "libzmq-null": ([sys.executable, os.path.join(here, "pynull.py")], "null (pyzmq, libzmq)"),
+    }
+    for name, (argv, display) in specs.items():
+        spec = os.path.join(tmp, "kernels", name)
+        os.makedirs(spec)
+        with open(os.path.join(spec, "kernel.json"), "w") as f:
+            json.dump({"argv": argv + ["{connection_file}"], "display_name": display,
+                       "language": "go", "interrupt_mode": "message"}, f)
     os.environ["JUPYTER_PATH"] = tmp + os.pathsep + os.environ.get("JUPYTER_PATH", "")
 
 
@@ -181,8 +191,8 @@ def main():
 
     names = ["gradbook", "python3"]
     if args.floor:
-        install_null_kernel()
-        names.append("gradbook-null")
+        install_null_kernels()
+        names += ["gradbook-null", "libzmq-null"]
     starts = {n: [] for n in names}
     for _ in range(args.starts):
         for n in names:
@@ -237,11 +247,13 @@ def main():
                      g["rss_mib"] / p["rss_mib"], "—"))
     print(f"lines received: gradbook {g['lines_got']}, ipykernel {p['lines_got']} (of {args.lines})")
     if args.floor:
-        f = rows["gradbook-null"]
-        print("floor: nullkernel (gradbook's protocol layer, runs nothing), ratio to ipykernel:")
-        print(fmt.format("  start → kernel_info_reply", "%.1f ms" % (f["start"] * 1e3), "", f["start"] / p["start"], ""))
-        print(fmt.format("  execute round trip p50", "%.3f ms" % (f["p50"] * 1e3), "", f["p50"] / p["p50"], ""))
-        print(fmt.format("  execute round trip p99", "%.3f ms" % (f["p99"] * 1e3), "", f["p99"] / p["p99"], ""))
+        for n, what in (("gradbook-null", "nullkernel (gradbook's protocol layer)"),
+                        ("libzmq-null", "pynull.py (pyzmq, libzmq)")):
+            f = rows[n]
+            print(f"floor: {what}, runs nothing; ratio to ipykernel:")
+            print(fmt.format("  start → kernel_info_reply", "%.1f ms" % (f["start"] * 1e3), "", f["start"] / p["start"], ""))
+            print(fmt.format("  execute round trip p50", "%.3f ms" % (f["p50"] * 1e3), "", f["p50"] / p["p50"], ""))
+            print(fmt.format("  execute round trip p99", "%.3f ms" % (f["p99"] * 1e3), "", f["p99"] / p["p99"], ""))
     print(f"rounds: {args.rounds}, starts: {args.starts} (median), line cell runs: {args.line_runs} (median), "
           f"python {sys.version.split()[0]}")
     ok = (g["start"] / p["start"] <= TARGETS["start"] and g["p50"] / p["p50"] <= TARGETS["p50"]
