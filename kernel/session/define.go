@@ -314,6 +314,32 @@ func (s *Session) untypable(st step, i int, why error) error {
 		at, st.defRHS[i], why, st.defLHS[i], st.defRHS[i])
 }
 
+// sameTypeRedefine reports whether the define step st (names := values,
+// as many of each) only gives variables of earlier cells new values of
+// the types they already have, as := would type them. The session then
+// runs it as an assignment: yaegi's := makes a new variable each time,
+// so a re-run cell kept every earlier value alive for good (a cell
+// making an 8 MB matrix grew the worker by 8 MB per run), and funcs of
+// earlier cells went on reading the old variable. It compiles, never
+// runs, a func that defines the values as locals, typed as the top level
+// := would type them, and passes each with its variable to sameFunc,
+// which compiles only when both have one type.
+func (s *Session) sameTypeRedefine(ctx context.Context, st step) bool {
+	locals := make([]string, len(st.defLHS))
+	var same strings.Builder
+	for i, name := range st.defLHS {
+		if d := s.decls[name]; d == nil || d.kind != "var" {
+			return false
+		}
+		locals[i] = fmt.Sprintf("gbNew%d__", i)
+		fmt.Fprintf(&same, "; %s(&%s, &%s)", sameFunc, name, locals[i])
+	}
+	src := "package main\nfunc " + probeFunc + "() {\n" + st.pos + strings.Join(locals, ", ") + " := " +
+		strings.Join(st.defRHS, ", ") + same.String() + "\n}"
+	_, err := s.eval(ctx, src)
+	return err == nil
+}
+
 // selfReferent reports whether the define step st reads one of the
 // globals it redefines (x := x * 2).
 func (s *Session) selfReferent(st step) bool {

@@ -93,6 +93,7 @@ func (s *Session) Execute(ctx context.Context, code string) Result {
 	defer stop()
 
 	res := s.execute(ctx, code)
+	s.forgetSyntax()
 	if err := s.input.takeErr(); err != nil && res.Err == nil {
 		res = Result{Err: &Error{Name: ErrInput, Value: "the cell read input, but none could be given: " + err.Error(),
 			Traceback: []string{"InputError: " + err.Error()}}}
@@ -175,6 +176,11 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 					st.kind, st.src = stepValue, st.multi
 				}
 			}
+		}
+		if st.kind == stepStmt && st.defLHS != nil && !st.commaOk && s.sameTypeRedefine(ctx, st) {
+			// x := … again, as the same type: an assignment (see
+			// sameTypeRedefine).
+			st = bodyStep(st.u, st.pos+strings.Join(st.defLHS, ", ")+" = "+strings.Join(st.defRHS, ", "))
 		}
 		if st.kind == stepStmt && st.defLHS != nil && s.selfReferent(st) {
 			// x := x * 2, x from before: yaegi would read the new x (0).
@@ -645,6 +651,10 @@ var incompleteType = regexp.MustCompile(`incomplete type ([\pL_][\pL\pN_]*)$`)
 // package by its import path (for ad, an internal alias path).
 var noSymbol = regexp.MustCompile(`package ([\pL_][\pL\pN_]*) "[^"]*" has no symbol ([\pL_][\pL\pN_]*)`)
 
+// noSelector is its message for one in a := of a call of it, naming the
+// package by its path (for ad, an internal alias path).
+var noSelector = regexp.MustCompile(`undefined selector (?:[^\s/]+/)*([\pL_][\pL\pN_]*)\.([\pL_][\pL\pN_]*)$`)
+
 // variadicGeneric is yaegi's error for a call of a variadic generic
 // function (slices.Concat, cmp.Or): it cannot infer the type parameter.
 var variadicGeneric = regexp.MustCompile(`^(?:_\.go:)?\d+:\d+: undefined type for [\pL_][\pL\pN_]*$`)
@@ -756,6 +766,7 @@ compileErr:
 	msg = incompleteType.ReplaceAllString(msg, "undefined: $1")
 	// As Go says it: undefined: ad.Vectr.
 	msg = noSymbol.ReplaceAllString(msg, "undefined: $1.$2")
+	msg = noSelector.ReplaceAllString(msg, "undefined: $1.$2")
 	if variadicGeneric.MatchString(msg) {
 		// Reported inside the generic package's source.
 		msg = variadicGenericMessage(code)

@@ -177,6 +177,7 @@ const (
 	probeFunc     = "gbProbe__"     // compiled to check a call, never called
 	beginFunc     = "gbBegin__"     // prelude: resets the per-cell counters
 	zeroFunc      = "gbZero__"      // prelude: the zero value of its argument's type
+	sameFunc      = "gbSame__"      // prelude: compiles only for two pointers to one type
 	orFunc        = "gbOr__"        // prelude: cmp.Or of two values
 	userExprVar   = "gbUserExpr__"  // a user expression's value
 	displayPath   = "github.com/gradbook/gradbook/kernel/display"
@@ -222,6 +223,8 @@ func max[T cmp.Ordered](a, b T) T { if a != a || a > b { return a }; return b }
 func clear(x any) { reflect.ValueOf(x).Clear() }
 
 func gbZero__[T any](v T) T { var z T; return z }
+
+func gbSame__[T any](a, b *T) {}
 
 func gbOr__[T comparable](a, b T) T { var z T; if a != z { return a }; return b }
 
