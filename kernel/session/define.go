@@ -337,6 +337,9 @@ func (s *Session) sameTypeRedefine(ctx context.Context, st step) bool {
 	src := "package main\nfunc " + probeFunc + "() {\n" + st.pos + strings.Join(locals, ", ") + " := " +
 		strings.Join(st.defRHS, ", ") + same.String() + "\n}"
 	_, err := s.eval(ctx, src)
+	if err != nil && panickedCompiling(err) {
+		s.repairFrame()
+	}
 	return err == nil
 }
 
