@@ -155,13 +155,20 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	if ctx.Err() != nil {
 		return Result{Err: s.interrupted(callerGID())}
 	}
-	if _, err := s.eval(bg, beginFunc+"()"); err != nil {
-		return Result{Err: &Error{Name: ErrCompile, Value: err.Error()}}
-	}
+	// The per-cell counters are reset before the cell's first code runs:
+	// by the first step's body when it has one (see evalStep), which
+	// saves an evaluation, or else by one of their own.
+	s.resetPending = true
 	var last reflect.Value
 	haveValue := false
 	for k := 0; k < len(steps); k++ {
 		st := steps[k]
+		if s.resetPending && st.body == "" {
+			if _, err := s.eval(bg, beginFunc+"()"); err != nil {
+				return Result{Err: &Error{Name: ErrCompile, Value: err.Error()}}
+			}
+			s.resetPending = false
+		}
 		if ctx.Err() != nil {
 			res.Err = s.interrupted(callerGID())
 			break
@@ -432,9 +439,20 @@ func bodyStep(u *unit, body string) step {
 // the body of stepFunc (a compile error, if any, comes from there).
 func (s *Session) evalStep(ctx context.Context, st step) (reflect.Value, error) {
 	if st.body != "" {
-		if _, err := s.eval(ctx, "package main\nfunc "+stepFunc+"() {\n"+st.body+"\n}"); err != nil {
+		body := st.body
+		if s.resetPending {
+			// At the body's own position, which yaegi reports for
+			// a panic in it.
+			directive := ""
+			if strings.HasPrefix(body, "//line ") {
+				directive = body[:strings.IndexByte(body, '\n')+1]
+			}
+			body = directive + beginFunc + "()\n" + body
+		}
+		if _, err := s.eval(ctx, "package main\nfunc "+stepFunc+"() {\n"+body+"\n}"); err != nil {
 			return reflect.Value{}, err
 		}
+		s.resetPending = false
 	}
 	return s.eval(ctx, st.src)
 }

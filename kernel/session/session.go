@@ -149,10 +149,13 @@ type Session struct {
 
 	cell    int // cells executed
 	counter int // fresh names
-	imports map[string]bool
-	decls   map[string]*decl // names declared by cells
-	docs    *docIndex
-	pkgs    map[string]string // package name in cells → import path
+	// resetPending is set while the running cell's counters (call depth,
+	// top-level defers) are still to be reset (see execute, evalStep).
+	resetPending bool
+	imports      map[string]bool
+	decls        map[string]*decl // names declared by cells
+	docs         *docIndex
+	pkgs         map[string]string // package name in cells → import path
 }
 
 // decl is a name a cell declared, for redefinition checks, completion
