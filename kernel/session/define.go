@@ -324,7 +324,7 @@ func (s *Session) untypable(st step, i int, why error) error {
 // runs, a func that defines the values as locals, typed as the top level
 // := would type them, and passes each with its variable to sameFunc,
 // which compiles only when both have one type.
-func (s *Session) sameTypeRedefine(ctx context.Context, st step) bool {
+func (s *Session) sameTypeRedefine(st step) bool {
 	locals := make([]string, len(st.defLHS))
 	var same strings.Builder
 	for i, name := range st.defLHS {
@@ -336,7 +336,7 @@ func (s *Session) sameTypeRedefine(ctx context.Context, st step) bool {
 	}
 	src := "package main\nfunc " + probeFunc + "() {\n" + st.pos + strings.Join(locals, ", ") + " := " +
 		strings.Join(st.defRHS, ", ") + same.String() + "\n}"
-	_, err := s.eval(ctx, src)
+	_, err := s.compile(src)
 	if err != nil && panickedCompiling(err) {
 		s.repairFrame()
 	}

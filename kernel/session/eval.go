@@ -176,7 +176,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		if st.kind == stepValue && st.probe != "" {
 			// A call may have no value or several: compile it as the
 			// argument of a func that is never called, so nothing runs.
-			if _, err := s.eval(ctx, st.probe); err != nil && (isCompileError(err) || compilePanic(err) != "") {
+			if _, err := s.compile(st.probe); err != nil && (isCompileError(err) || compilePanic(err) != "") {
 				st = st.asPlain()
 				if strings.Contains(err.Error(), "too many arguments") && st.multi != "" {
 					// Several results (strconv.Atoi): shown as Println would.
@@ -184,7 +184,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 				}
 			}
 		}
-		if st.kind == stepStmt && st.defLHS != nil && !st.commaOk && s.sameTypeRedefine(ctx, st) {
+		if st.kind == stepStmt && st.defLHS != nil && !st.commaOk && s.sameTypeRedefine(st) {
 			// x := … again, as the same type: an assignment (see
 			// sameTypeRedefine).
 			st = bodyStep(st.u, st.pos+strings.Join(st.defLHS, ", ")+" = "+strings.Join(st.defRHS, ", "))
@@ -449,7 +449,7 @@ func (s *Session) evalStep(ctx context.Context, st step) (reflect.Value, error) 
 			}
 			body = directive + beginFunc + "()\n" + body
 		}
-		if _, err := s.eval(ctx, "package main\nfunc "+stepFunc+"() {\n"+body+"\n}"); err != nil {
+		if err := s.declare("package main\nfunc " + stepFunc + "() {\n" + body + "\n}"); err != nil {
 			return reflect.Value{}, err
 		}
 		s.resetPending = false
@@ -470,6 +470,17 @@ func (s *Session) eval(ctx context.Context, src string) (v reflect.Value, err er
 		return v, err
 	}
 	return s.in.ExecuteWithContext(ctx, prog)
+}
+
+// declare evaluates src, declarations that run nothing (funcs), on the
+// calling goroutine: with nothing to interrupt, it needs neither a
+// goroutine nor a context.
+func (s *Session) declare(src string) error {
+	prog, err := s.compile(src)
+	if err == nil {
+		_, err = s.in.Execute(prog)
+	}
+	return err
 }
 
 // compile is yaegi's Compile, its panics returned as errors.
