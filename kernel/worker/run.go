@@ -55,8 +55,8 @@ func Main(setup Setup) error {
 	// Die of a stack overflow after ~256 MB instead of 1 GB: sooner, and
 	// well inside the memory limit.
 	debug.SetMaxStack(256 << 20)
-	reqs := os.NewFile(3, "requests")
-	events := os.NewFile(4, "events")
+	reqs := pipeFile(3, "requests")
+	events := pipeFile(4, "events")
 	if reqs == nil || events == nil {
 		return ErrNotWorker
 	}
