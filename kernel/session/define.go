@@ -328,7 +328,7 @@ func (s *Session) sameTypeRedefine(st step) bool {
 	locals := make([]string, len(st.defLHS))
 	var same strings.Builder
 	for i, name := range st.defLHS {
-		if d := s.decls[name]; d == nil || d.kind != "var" {
+		if d := s.decls[name]; d == nil || d.kind != "var" || s.unsound[name] {
 			return false
 		}
 		locals[i] = fmt.Sprintf("gbNew%d__", i)

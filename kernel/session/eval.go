@@ -94,6 +94,7 @@ func (s *Session) Execute(ctx context.Context, code string) Result {
 
 	res := s.execute(ctx, code)
 	s.forgetSyntax()
+	s.forgetTemporaries()
 	if err := s.input.takeErr(); err != nil && res.Err == nil {
 		res = Result{Err: &Error{Name: ErrInput, Value: "the cell read input, but none could be given: " + err.Error(),
 			Traceback: []string{"InputError: " + err.Error()}}}
@@ -160,6 +161,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 	// saves an evaluation, or else by one of their own.
 	s.resetPending = true
 	var last reflect.Value
+	lastIsVar := false // last is lastVar's own storage (see reuseLast)
 	haveValue := false
 	for k := 0; k < len(steps); k++ {
 		st := steps[k]
@@ -184,10 +186,15 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 				}
 			}
 		}
-		if st.kind == stepStmt && st.defLHS != nil && !st.commaOk && s.sameTypeRedefine(st) {
-			// x := … again, as the same type: an assignment (see
-			// sameTypeRedefine).
-			st = bodyStep(st.u, st.pos+strings.Join(st.defLHS, ", ")+" = "+strings.Join(st.defRHS, ", "))
+		var retyped []string // variables of earlier cells this := gives another type
+		if st.kind == stepStmt && st.defLHS != nil && !st.commaOk {
+			if s.sameTypeRedefine(st) {
+				// x := … again, as the same type: an assignment (see
+				// sameTypeRedefine).
+				st = bodyStep(st.u, st.pos+strings.Join(st.defLHS, ", ")+" = "+strings.Join(st.defRHS, ", "))
+			} else {
+				retyped = s.earlierVars(st.defLHS)
+			}
 		}
 		if st.kind == stepStmt && st.defLHS != nil && s.selfReferent(st) {
 			// x := x * 2, x from before: yaegi would read the new x (0).
@@ -200,7 +207,17 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 				st.src, st.retried = src, true
 			}
 		}
-		v, err := s.evalStep(ctx, st)
+		var v reflect.Value
+		var err error
+		if reused, rv, rerr := s.reuseLast(ctx, st); reused {
+			// Bound by assignment: the fallbacks below, which would
+			// evaluate the expression again, do not apply.
+			v, err = rv, rerr
+			st.probe, st.defLHS = "", nil
+			lastIsVar = true
+		} else {
+			v, err = s.evalStep(ctx, st)
+		}
 		if err != nil && st.kind == stepValue && st.probe != "" && (isCompileError(err) || compilePanic(err) != "") {
 			// The probe compiled: one value, which yaegi cannot type in a
 			// top-level := (an explicitly instantiated generic call,
@@ -273,8 +290,11 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			if st.kind == stepDecl && res.Err.Name == ErrCompile {
 				s.stubFuncs(ctx, st)
 			}
+			s.defined(st.defLHS, false)
 			break
 		}
+		s.defined(st.defLHS, true)
+		s.warnRetyped(retyped)
 		switch st.kind {
 		case stepDecl:
 			if redefined := s.register(st); len(redefined) > 0 {
@@ -282,6 +302,7 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 			}
 		case stepValue:
 			last, haveValue = v, true
+			lastIsVar = lastIsVar && v.CanSet()
 			s.registerStmt(st.u)
 		default:
 			s.registerStmt(st.u)
@@ -295,7 +316,12 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		}
 	}
 	if res.Err == nil && haveValue {
-		res.Data = s.release(ctx, last, lastVar)
+		if lastIsVar {
+			res.Data = s.bundle(ctx, last, lastVar)
+			last.SetZero() // lastVar does not keep the value alive
+		} else {
+			res.Data = s.release(ctx, last, lastVar)
+		}
 	}
 	return res
 }
@@ -439,22 +465,117 @@ func bodyStep(u *unit, body string) step {
 // the body of stepFunc (a compile error, if any, comes from there).
 func (s *Session) evalStep(ctx context.Context, st step) (reflect.Value, error) {
 	if st.body != "" {
-		body := st.body
-		if s.resetPending {
-			// At the body's own position, which yaegi reports for
-			// a panic in it.
-			directive := ""
-			if strings.HasPrefix(body, "//line ") {
-				directive = body[:strings.IndexByte(body, '\n')+1]
-			}
-			body = directive + beginFunc + "()\n" + body
-		}
-		if err := s.declare("package main\nfunc " + stepFunc + "() {\n" + body + "\n}"); err != nil {
+		if err := s.declareStep(st.body); err != nil {
 			return reflect.Value{}, err
 		}
-		s.resetPending = false
 	}
 	return s.eval(ctx, st.src)
+}
+
+// declareStep declares body as the body of stepFunc, starting with the
+// cell's counter reset while that is pending.
+func (s *Session) declareStep(body string) error {
+	if s.resetPending {
+		// At the body's own position, which yaegi reports for a panic
+		// in it.
+		directive := ""
+		if strings.HasPrefix(body, "//line ") {
+			directive = body[:strings.IndexByte(body, '\n')+1]
+		}
+		body = directive + beginFunc + "()\n" + body
+	}
+	if err := s.declare("package main\nfunc " + stepFunc + "() {\n" + body + "\n}"); err != nil {
+		return err
+	}
+	s.resetPending = false
+	return nil
+}
+
+// defined records how a top-level := of names (nil for none) ended: one
+// that failed, or was interrupted, may leave yaegi's variable without
+// storage, so its names are not assigned to again (sameTypeRedefine,
+// reuseLast) until a := of them succeeds.
+func (s *Session) defined(names []string, ok bool) {
+	for _, n := range names {
+		if ok {
+			delete(s.unsound, n)
+		} else {
+			s.unsound[n] = true
+		}
+	}
+}
+
+// earlierVars returns the names that are variables of earlier cells.
+func (s *Session) earlierVars(names []string) (vars []string) {
+	for _, n := range names {
+		if d := s.decls[n]; d != nil && d.kind == "var" && !s.unsound[n] {
+			vars = append(vars, n)
+		}
+	}
+	return vars
+}
+
+// warnRetyped tells, on stderr, which funcs of earlier cells use a
+// variable that a := just gave another type: yaegi made a new variable,
+// and those funcs read the old one, now its zero value.
+func (s *Session) warnRetyped(names []string) {
+	for _, n := range names {
+		var users []string
+		for name, d := range s.decls {
+			if (d.kind == "func" || d.kind == "method") && mentionsWord(d.text, n) {
+				users = append(users, name)
+			}
+		}
+		if len(users) == 0 {
+			continue
+		}
+		slices.Sort(users)
+		fmt.Fprintf(s.errf.w, "warning: %s has a new type; %s, declared before, still read%s the old %s, now its zero value: run %s again\n",
+			n, strings.Join(users, ", "), map[bool]string{true: "s", false: ""}[len(users) == 1], n,
+			map[bool]string{true: "its cell", false: "their cells"}[len(users) == 1])
+	}
+}
+
+// mentionsWord reports whether text contains name as a whole identifier.
+func mentionsWord(text, name string) bool {
+	isIdent := func(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+	for i := 0; ; {
+		j := strings.Index(text[i:], name)
+		if j < 0 {
+			return false
+		}
+		j += i
+		before, _ := utf8.DecodeLastRuneInString(text[:j])
+		after, _ := utf8.DecodeRuneInString(text[j+len(name):])
+		if (j == 0 || !isIdent(before)) && (j+len(name) == len(text) || !isIdent(after)) {
+			return true
+		}
+		i = j + len(name)
+	}
+}
+
+// reuseLast binds the value of the value step st by assigning it to
+// lastVar, when lastVar (the value of an earlier cell) has its type, as
+// := would type it: a top-level := of lastVar would take new slots in
+// yaegi's global frame, which every later evaluation copies (see
+// step.body). One declaration both checks the type, through sameFunc,
+// and assigns. ok is false when it does not compile (another type, or a
+// value the session binds another way); then nothing ran. Otherwise the
+// expression ran, and v and err are its value and error.
+func (s *Session) reuseLast(ctx context.Context, st step) (ok bool, v reflect.Value, err error) {
+	if st.kind != stepValue || len(st.defRHS) != 1 || st.pos == "" || s.unsound[lastVar] ||
+		!strings.HasPrefix(st.src, "{}\n"+lastVar+" := \n") {
+		return false, v, nil // several results, shown as Println would (st.multi), or unsound
+	}
+	const local = "gbNew0__"
+	if s.declareStep(st.pos+local+" := "+st.defRHS[0]+"\n"+sameFunc+"(&"+lastVar+", &"+local+"); "+lastVar+" = "+local) != nil {
+		return false, v, nil
+	}
+	if _, err = s.eval(ctx, "{}\n"+stepFunc+"()"); err != nil {
+		return true, v, err
+	}
+	v, err = s.eval(ctx, "{}\n"+lastVar) // the variable itself: settable
+	return true, v, err
 }
 
 // eval compiles src and runs it, as yaegi's EvalWithContext does,

@@ -66,3 +66,46 @@ g`
 		t.Errorf("the live heap grew %d KB per run of the cell", g>>10)
 	}
 }
+
+// growthOver runs the cells in s and returns how much the live heap grew.
+func growthOver(t *testing.T, s *Session, cells ...string) int64 {
+	t.Helper()
+	before := liveHeap()
+	for _, code := range cells {
+		if r := s.Execute(context.Background(), code); r.Err != nil {
+			t.Fatalf("%s: %v", code, r.Err)
+		}
+	}
+	after := liveHeap()
+	runtime.KeepAlive(s)
+	return int64(after) - int64(before)
+}
+
+// TestShownValuesAreNotKept shows a 1 MB slice as a cell's value ten
+// times, after a value of another type: none is kept alive once shown
+// (all ten were). The first is bound with a top-level := whose
+// temporary yaegi keeps in its global frame (see forgetTemporaries);
+// the others are assigned to lastVar (see reuseLast), which is zeroed
+// once the value is shown.
+func TestShownValuesAreNotKept(t *testing.T) {
+	s := newPreloadSession(t)
+	growthOver(t, s, "len(make([]float64, 1<<10))")
+	cells := make([]string, 10)
+	for i := range cells {
+		cells[i] = "make([]float64, 1<<17)"
+	}
+	if g := growthOver(t, s, cells...); g > 512<<10 {
+		t.Errorf("the live heap grew %d KB: a shown 1024 KB slice is still held", g>>10)
+	}
+}
+
+// TestRedefinedTypeFreesOldValue gives a variable holding 1 MB a value
+// of another type: the old value is freed (yaegi kept the old variable's
+// slot).
+func TestRedefinedTypeFreesOldValue(t *testing.T) {
+	s := newPreloadSession(t)
+	growthOver(t, s, "v := 0")
+	if g := growthOver(t, s, "v := make([]float64, 1<<17)", `v := "small"`); g > 512<<10 {
+		t.Errorf("the live heap grew %d KB: the replaced 1024 KB slice is still held", g>>10)
+	}
+}

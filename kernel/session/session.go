@@ -152,10 +152,13 @@ type Session struct {
 	// resetPending is set while the running cell's counters (call depth,
 	// top-level defers) are still to be reset (see execute, evalStep).
 	resetPending bool
-	imports      map[string]bool
-	decls        map[string]*decl // names declared by cells
-	docs         *docIndex
-	pkgs         map[string]string // package name in cells → import path
+	// unsound holds the variables whose last top-level := failed (see
+	// defined).
+	unsound map[string]bool
+	imports map[string]bool
+	decls   map[string]*decl // names declared by cells
+	docs    *docIndex
+	pkgs    map[string]string // package name in cells → import path
 }
 
 // decl is a name a cell declared, for redefinition checks, completion
@@ -279,6 +282,7 @@ func New(opts Options) (*Session, error) {
 		opts:    opts,
 		imports: map[string]bool{},
 		decls:   map[string]*decl{},
+		unsound: map[string]bool{},
 		pkgs:    map[string]string{},
 		docs:    &docIndex{sources: opts.Sources},
 	}

@@ -54,6 +54,29 @@ func TestInterrupt(t *testing.T) {
 	}
 }
 
+// TestInterruptedRedefinition interrupts a := that gives a variable of
+// an earlier cell another type, and a cell's value: yaegi may leave the
+// variable without storage, and the next := of it, or the next value,
+// must define it again rather than assign to it.
+func TestInterruptedRedefinition(t *testing.T) {
+	skipUnderRace(t)
+	t.Parallel()
+	h := newHarness(t, Options{})
+	h.ok("x := 1\nch := make(chan string)")
+	h.value("x + 1", "2")
+	for _, code := range []string{"x := <-ch", "<-ch"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		c := h.execCtx(ctx, code)
+		cancel()
+		if c.res.Err == nil || c.res.Err.Name != ErrInterrupted {
+			t.Fatalf("%q: got %v, want %s", code, c.res.Err, ErrInterrupted)
+		}
+		h.ok(`x := "again"`)
+		h.value("x", "again")
+		h.value(`x + "!"`, "again!")
+	}
+}
+
 // TestInterruptMentionsGoroutines: the message says goroutines were
 // stopped only once a cell has started some.
 func TestInterruptMentionsGoroutines(t *testing.T) {
