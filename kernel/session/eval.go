@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"reflect"
 	"regexp"
@@ -522,7 +523,7 @@ func (s *Session) warnRetyped(names []string) {
 	for _, n := range names {
 		var users []string
 		for name, d := range s.decls {
-			if (d.kind == "func" || d.kind == "method") && mentionsWord(d.text, n) {
+			if (d.kind == "func" || d.kind == "method") && usesGlobal(d.text, n) {
 				users = append(users, name)
 			}
 		}
@@ -536,22 +537,20 @@ func (s *Session) warnRetyped(names []string) {
 	}
 }
 
-// mentionsWord reports whether text contains name as a whole identifier.
-func mentionsWord(text, name string) bool {
-	isIdent := func(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
-	for i := 0; ; {
-		j := strings.Index(text[i:], name)
-		if j < 0 {
-			return false
-		}
-		j += i
-		before, _ := utf8.DecodeLastRuneInString(text[:j])
-		after, _ := utf8.DecodeRuneInString(text[j+len(name):])
-		if (j == 0 || !isIdent(before)) && (j+len(name) == len(text) || !isIdent(after)) {
+// usesGlobal reports whether the declaration text reads name as a
+// global: an identifier the declaration does not declare itself (a
+// parameter or local of that name does not count).
+func usesGlobal(text, name string) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+text, 0)
+	if err != nil {
+		return strings.Contains(text, name) // cannot tell: say so rather than not
+	}
+	for _, id := range f.Unresolved {
+		if id.Name == name {
 			return true
 		}
-		i = j + len(name)
 	}
+	return false
 }
 
 // reuseLast binds the value of the value step st by assigning it to
