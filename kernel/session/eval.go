@@ -401,7 +401,7 @@ func (s *Session) plan(units []*unit, rws []*rewriter) (steps, deferred []step) 
 				def = bodyStep(u, pos+text)
 			} else if r2 := commaOk(r, st); r2 != "" {
 				def.src = "{}\n" + pos + r2
-			} else if st.Tok == token.DEFINE && len(st.Lhs) == 2 && len(st.Rhs) == 1 && isCommaOkForm(st.Rhs[0]) {
+			} else if len(st.Lhs) == 2 && len(st.Rhs) == 1 && isCommaOkForm(st.Rhs[0]) {
 				def.setCommaOk(pos, st, exprSrc)
 			} else {
 				def.setDefine(pos, st, exprSrc)

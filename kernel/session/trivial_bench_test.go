@@ -41,9 +41,6 @@ func bytesPerCell(t testing.TB, s *Session, code string, runs int) uint64 {
 // allocates at the end must be what it allocated at the start (within
 // 25%), not grow with the frame (it was 3 to 10 times more).
 func TestFrameStaysFlat(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs 12,000 cells")
-	}
 	for _, code := range frameCells {
 		t.Run(code, func(t *testing.T) {
 			s, err := New(Options{})
