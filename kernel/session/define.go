@@ -316,27 +316,29 @@ func (s *Session) untypable(st step, i int, why error) error {
 
 // sameTypeRedefine reports whether the define step st (names := values,
 // as many of each) only gives variables of earlier cells new values of
-// the types they already have, as := would type them. The session then
-// runs it as an assignment: yaegi's := makes a new variable each time,
-// so a re-run cell kept every earlier value alive for good (a cell
-// making an 8 MB matrix grew the worker by 8 MB per run), and funcs of
-// earlier cells went on reading the old variable. It compiles, never
-// runs, a func that defines the values as locals, typed as the top level
-// := would type them, and passes each with its variable to sameFunc,
-// which compiles only when both have one type.
+// the types they already have, as := would type them, and if so declares
+// stepFunc as the assignment (see declareSameTypeAssign). yaegi's := makes
+// a new variable each time, so a re-run cell kept every earlier value
+// alive for good (a cell making an 8 MB matrix grew the worker by 8 MB
+// per run), and funcs of earlier cells went on reading the old variable.
 func (s *Session) sameTypeRedefine(st step) bool {
-	locals := make([]string, len(st.defLHS))
+	return len(s.earlierVars(st.defLHS)) == len(st.defLHS) && s.declareSameTypeAssign(st.pos, st.defLHS, st.defRHS)
+}
+
+// declareSameTypeAssign declares stepFunc as the assignment names = rhs
+// (as many of each), if each value has its variable's type as a
+// top-level := would type it: the values are defined as locals, and each
+// is passed with its variable to sameFunc, which compiles only when both
+// have one type. It reports whether that compiled; nothing has run yet.
+func (s *Session) declareSameTypeAssign(pos string, names, rhs []string) bool {
+	locals := make([]string, len(names))
 	var same strings.Builder
-	for i, name := range st.defLHS {
-		if d := s.decls[name]; d == nil || d.kind != "var" || s.unsound[name] {
-			return false
-		}
+	for i, name := range names {
 		locals[i] = fmt.Sprintf("gbNew%d__", i)
 		fmt.Fprintf(&same, "; %s(&%s, &%s)", sameFunc, name, locals[i])
 	}
-	src := "package main\nfunc " + probeFunc + "() {\n" + st.pos + strings.Join(locals, ", ") + " := " +
-		strings.Join(st.defRHS, ", ") + same.String() + "\n}"
-	_, err := s.compile(src)
+	err := s.declareStep(pos + strings.Join(locals, ", ") + " := " + strings.Join(rhs, ", ") + same.String() +
+		"\n" + strings.Join(names, ", ") + " = " + strings.Join(locals, ", "))
 	if err != nil && panickedCompiling(err) {
 		s.repairFrame()
 	}

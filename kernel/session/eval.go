@@ -94,8 +94,7 @@ func (s *Session) Execute(ctx context.Context, code string) Result {
 	defer stop()
 
 	res := s.execute(ctx, code)
-	s.forgetSyntax()
-	s.forgetTemporaries()
+	s.forgetCompiled()
 	if err := s.input.takeErr(); err != nil && res.Err == nil {
 		res = Result{Err: &Error{Name: ErrInput, Value: "the cell read input, but none could be given: " + err.Error(),
 			Traceback: []string{"InputError: " + err.Error()}}}
@@ -190,9 +189,9 @@ func (s *Session) execute(ctx context.Context, code string) Result {
 		var retyped []string // variables of earlier cells this := gives another type
 		if st.kind == stepStmt && st.defLHS != nil && !st.commaOk {
 			if s.sameTypeRedefine(st) {
-				// x := … again, as the same type: an assignment (see
-				// sameTypeRedefine).
-				st = bodyStep(st.u, st.pos+strings.Join(st.defLHS, ", ")+" = "+strings.Join(st.defRHS, ", "))
+				// x := … again, as the same type: an assignment,
+				// declared as stepFunc (see sameTypeRedefine).
+				st = step{kind: stepStmt, u: st.u, src: "{}\n" + stepFunc + "()"}
 			} else {
 				retyped = s.earlierVars(st.defLHS)
 			}
@@ -531,9 +530,12 @@ func (s *Session) warnRetyped(names []string) {
 			continue
 		}
 		slices.Sort(users)
-		fmt.Fprintf(s.errf.w, "warning: %s has a new type; %s, declared before, still read%s the old %s, now its zero value: run %s again\n",
-			n, strings.Join(users, ", "), map[bool]string{true: "s", false: ""}[len(users) == 1], n,
-			map[bool]string{true: "its cell", false: "their cells"}[len(users) == 1])
+		verb, cells := "read", "their cells"
+		if len(users) == 1 {
+			verb, cells = "reads", "its cell"
+		}
+		fmt.Fprintf(s.errf.w, "warning: %s has a new type; %s, declared before, still %s the old %s, now its zero value: run %s again\n",
+			n, strings.Join(users, ", "), verb, n, cells)
 	}
 }
 
@@ -557,17 +559,16 @@ func usesGlobal(text, name string) bool {
 // lastVar, when lastVar (the value of an earlier cell) has its type, as
 // := would type it: a top-level := of lastVar would take new slots in
 // yaegi's global frame, which every later evaluation copies (see
-// step.body). One declaration both checks the type, through sameFunc,
-// and assigns. ok is false when it does not compile (another type, or a
-// value the session binds another way); then nothing ran. Otherwise the
-// expression ran, and v and err are its value and error.
+// step.body). One declaration both checks the type and assigns
+// (declareSameTypeAssign). ok is false when it does not compile (another
+// type, or a value the session binds another way); then nothing ran.
+// Otherwise the expression ran, and v and err are its value and error.
 func (s *Session) reuseLast(ctx context.Context, st step) (ok bool, v reflect.Value, err error) {
 	if st.kind != stepValue || len(st.defRHS) != 1 || st.pos == "" || s.unsound[lastVar] ||
 		!strings.HasPrefix(st.src, "{}\n"+lastVar+" := \n") {
 		return false, v, nil // several results, shown as Println would (st.multi), or unsound
 	}
-	const local = "gbNew0__"
-	if s.declareStep(st.pos+local+" := "+st.defRHS[0]+"\n"+sameFunc+"(&"+lastVar+", &"+local+"); "+lastVar+" = "+local) != nil {
+	if !s.declareSameTypeAssign(st.pos, []string{lastVar}, st.defRHS) {
 		return false, v, nil
 	}
 	if _, err = s.eval(ctx, "{}\n"+stepFunc+"()"); err != nil {

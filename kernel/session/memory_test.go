@@ -52,7 +52,7 @@ func TestRerunFreesOldValues(t *testing.T) {
 // TestCellsDoNotAccumulateSyntax runs a cell like a lesson's (a func, a
 // loop, a closure passed to compiled code, a value) 200 times: the live
 // heap stays about flat (yaegi's debugger indexes kept about 125 KB per
-// run; see forgetSyntax).
+// run; see forgetCompiled).
 func TestCellsDoNotAccumulateSyntax(t *testing.T) {
 	s := newPreloadSession(t)
 	const cell = `func f(x float64) float64 { return 3*x*x - 4*x }
@@ -84,7 +84,7 @@ func growthOver(t *testing.T, s *Session, cells ...string) int64 {
 // TestShownValuesAreNotKept shows a 1 MB slice as a cell's value ten
 // times, after a value of another type: none is kept alive once shown
 // (all ten were). The first is bound with a top-level := whose
-// temporary yaegi keeps in its global frame (see forgetTemporaries);
+// temporary yaegi keeps in its global frame (see forgetCompiled);
 // the others are assigned to lastVar (see reuseLast), which is zeroed
 // once the value is shown.
 func TestShownValuesAreNotKept(t *testing.T) {
